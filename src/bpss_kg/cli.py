@@ -1,0 +1,232 @@
+"""The ``bpss-kg`` command line: parse arguments, call the library, print.
+
+Exit codes: 0 success; 1 validation found violations; 2 bad input or usage; 3 store error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import loading, results
+from .config import Settings
+from .errors import BadInput, BpssError, NotFound, StoreError
+from .store import Store, open_store
+
+app = typer.Typer(
+    name="bpss-kg",
+    help="Knowledge graph of basic public service standardization (基本公共服务标准化).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option("--store", help="Store directory or SPARQL endpoint URL "
+                 "[default: $BPSS_KG_STORE or ./bpss-store]", show_default=False),
+]
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_STORE = 0, 1, 2, 3
+
+
+def settings_for(store: str | None) -> Settings:
+    return Settings.from_env().with_overrides(store=store)
+
+
+def fail(error: BpssError) -> NoReturn:
+    err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+    code = EXIT_STORE if isinstance(error, StoreError) else EXIT_BAD_INPUT
+    raise typer.Exit(code)
+
+
+@contextmanager
+def opened_store(store: str | None) -> Iterator[Store]:
+    """Open the store for one command; map library errors to exit codes once."""
+    handle: Store | None = None
+    try:
+        handle = open_store(settings_for(store))
+        yield handle
+    except BpssError as error:
+        fail(error)
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _progress(total: int) -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
+                    TimeRemainingColumn(), console=err, transient=True,
+                    disable=total < 5_000_000 or not err.is_terminal)
+
+
+@app.command()
+def load(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML)"),
+    ] = None,
+    sample: Annotated[bool, typer.Option("--sample", help="Load the bundled ontology, national "
+                                          "list and sample counties")] = False,
+    graph: Annotated[str | None, typer.Option("--graph", help="Named graph for triple files "
+                                               "(default graph if omitted)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Load RDF files into the store, all or nothing."""
+    if not files and not sample:
+        fail(BadInput("give FILE... or --sample"))
+    with opened_store(store) as db:
+        try:
+            sources = loading.sample_sources() if sample else []
+            sources += [loading.source_for_file(Path(f), graph) for f in files or []]
+        except BpssError as error:
+            fail(error)
+        total = sum(s.size for s in sources)
+        with _progress(total) as bar:
+            task = bar.add_task("loading", total=total)
+            report = loading.load_sources(db, sources, lambda n: bar.advance(task, n))
+        out.print(f"loaded {len(report.documents)} document(s): "
+                  f"{report.quads_after - report.quads_before:+,} quads, "
+                  f"{report.quads_after:,} in the store")
+
+
+@app.command("load-list")
+def load_list(
+    table: Annotated[Path, typer.Argument(help="National list table (CSV, columns as "
+                                          "data/national-list-2023.csv)")],
+    store: StoreOption = None,
+) -> None:
+    """Replace the national service list by the one built from TABLE."""
+    with opened_store(store) as db:
+        count = loading.load_national_list(db, table)
+        out.print(f"national list replaced: {count:,} triples from {table}")
+
+
+@app.command()
+def query(
+    query_ref: Annotated[str, typer.Argument(metavar="FILE.rq|NAME",
+                                             help="A .rq file or a library query name")],
+    param: Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE, bound as a "
+                                                     "typed term (repeatable)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Run a SPARQL query from a file or the query library."""
+    from .queries import find_query, run_library_query
+
+    if fmt not in ("table", "csv", "json"):
+        fail(BadInput(f"unknown --format {fmt!r}; expected table, csv or json"))
+    values: dict[str, str] = {}
+    for item in param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            fail(BadInput(f"--param expects NAME=VALUE, got {item!r}"))
+        values[name.strip()] = value
+    with opened_store(store) as db:
+        try:
+            library_query = find_query(query_ref)
+        except (NotFound, BadInput) as error:
+            fail(error)
+        result = run_library_query(db, library_query, values)
+        if fmt == "table":
+            columns, body = results.rows(result)
+            table = Table(*columns, title=library_query.title.get("zh"), show_lines=False)
+            for row in body:
+                table.add_row(*row)
+            out.print(table)
+            out.print(f"{len(body)} row(s)", style="dim")
+        else:
+            sys.stdout.buffer.write(results.serialize(result, fmt))
+            sys.stdout.flush()
+
+
+@app.command()
+def stats(
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Triples per graph, counties, standards per sub-system."""
+    from .stats import store_stats
+
+    if fmt not in ("table", "json"):
+        fail(BadInput(f"unknown --format {fmt!r}; expected table or json"))
+    with opened_store(store) as db:
+        summary = store_stats(db)
+    if fmt == "json":
+        out.print_json(json.dumps(summary.to_dict(), ensure_ascii=False))
+        return
+    graphs = Table("graph", "triples", title="triples per graph")
+    graphs.add_row("(default graph)", f"{summary.default_graph_triples:,}")
+    for name, count in summary.triples_per_graph.items():
+        graphs.add_row(name, f"{count:,}")
+    out.print(graphs)
+    subsystems = Table("sub-system 子体系", "standards 标准数", title="standards per sub-system")
+    for name, count in summary.standards_per_subsystem.items():
+        subsystems.add_row(name, str(count))
+    out.print(subsystems)
+    out.print(f"counties: {summary.counties:,}   quads: {summary.total_quads:,}")
+
+
+@app.command()
+def export(
+    out_file: Annotated[Path, typer.Option("--out", help="Output file; the syntax follows the "
+                                           "extension (.ttl .trig .nt .nq .jsonld .rdf)")],
+    graph: Annotated[str | None, typer.Option("--graph", help="Export one named graph "
+                                               "(default: the whole dataset)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the dataset, or one graph, to a file."""
+    import pyoxigraph as ox
+
+    from .store.formats import holds_quads, rdf_format_for
+
+    try:
+        fmt = rdf_format_for(out_file)
+    except BadInput as error:
+        fail(error)
+    if graph is None and not holds_quads(fmt):
+        fail(BadInput(f"{out_file.suffix} holds one graph: give --graph IRI, or use .trig / .nq"))
+    with opened_store(store) as db:
+        target = ox.NamedNode(graph) if graph else None
+        if target is not None and target not in db.named_graphs():
+            fail(NotFound(f"no graph {graph} in the store"))
+        tmp = out_file.with_name(out_file.name + ".part")
+        with open(tmp, "wb") as handle:
+            db.dump(handle, fmt, target)
+        tmp.replace(out_file)
+    out.print(f"wrote {out_file}")
+
+
+@app.command()
+def generate(
+    counties: Annotated[int, typer.Option("--counties", min=1, max=2846,
+                                          help="Number of counties (2846 = all)")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed")],
+    out_file: Annotated[Path, typer.Option("--out", help="Output .nq or .trig")],
+) -> None:
+    """Write a deterministic synthetic national dataset (marked synthetic) and its manifest."""
+    from .generate import generate as run_generator
+
+    if out_file.suffix.lower() not in (".nq", ".trig"):
+        fail(BadInput(f"--out must end in .nq or .trig, got {out_file.name!r}"))
+    try:
+        manifest = run_generator(counties=counties, seed=seed, out=out_file)
+    except BpssError as error:
+        fail(error)
+    injected = getattr(manifest, "faults", None)
+    out.print(f"wrote {out_file} ({counties} counties, seed {seed})"
+              + (f", {len(injected)} injected faults listed in the manifest" if injected else ""))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

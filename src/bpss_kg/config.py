@@ -1,0 +1,75 @@
+"""Every setting of bpss-kg, read from ``BPSS_KG_*`` environment variables in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_STORE = "./bpss-store"
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "")
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = DEFAULT_STORE
+    """Embedded store directory, or ``http(s)://…`` for a remote SPARQL 1.1 endpoint."""
+    store_update: str | None = None
+    """Update endpoint of a remote store (defaults to the query endpoint)."""
+    store_graph_store: str | None = None
+    """Graph Store Protocol endpoint of a remote store, if it has one."""
+    store_user: str | None = None
+    store_password: str | None = None
+    query_timeout: float = 30.0
+    """Seconds a query may run before it is stopped."""
+    result_limit: int = 100_000
+    """Most result rows (or triples) a query may return over HTTP."""
+    update_token: str | None = None
+    """Bearer token required by every write path of the server; writes are off without one."""
+    allowed_services: tuple[str, ...] = field(default_factory=tuple)
+    """Endpoints that SPARQL ``SERVICE`` may call; every other SERVICE is refused."""
+    base_url: str | None = None
+    """Public base URL of the server (for links in DCAT/VoID)."""
+    max_upload_bytes: int = 50 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            store=os.environ.get("BPSS_KG_STORE", DEFAULT_STORE),
+            store_update=os.environ.get("BPSS_KG_STORE_UPDATE") or None,
+            store_graph_store=os.environ.get("BPSS_KG_STORE_GRAPH_STORE") or None,
+            store_user=os.environ.get("BPSS_KG_STORE_USER") or None,
+            store_password=os.environ.get("BPSS_KG_STORE_PASSWORD") or None,
+            query_timeout=_env_float("BPSS_KG_QUERY_TIMEOUT", 30.0),
+            result_limit=_env_int("BPSS_KG_RESULT_LIMIT", 100_000),
+            update_token=os.environ.get("BPSS_KG_UPDATE_TOKEN") or None,
+            allowed_services=_env_list("BPSS_KG_ALLOWED_SERVICES"),
+            base_url=os.environ.get("BPSS_KG_BASE_URL") or None,
+            max_upload_bytes=_env_int("BPSS_KG_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+        )
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        """A copy with the given fields replaced (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    @property
+    def store_is_remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store)

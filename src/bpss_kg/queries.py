@@ -1,0 +1,197 @@
+"""The query library: find a ``.rq`` file, read its header, bind typed parameters, run it.
+
+Header grammar (comment lines at the top of each ``queries/*.rq``)::
+
+    # title-zh: 各县国家基本公共服务项目覆盖率
+    # title-en: Coverage of the national service items per county
+    # description-en: One row per county ...     (continued on following "#   " lines)
+    # description-zh: ...
+    # param: county place required -- GB/T 2260 code of the county
+    # param: year year default=2024 -- reference year
+
+A parameter is bound to the SPARQL variable of the same name as a typed RDF term (SPARQL
+SEP-0007 substitution), never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import resources
+from .errors import BadInput, Location, NotFound
+from .namespaces import ID, is_division_code
+from .store.base import QueryResult, Store, Term
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("place", "iri", "string", "integer", "decimal", "date", "year", "boolean")
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>[a-z]+)"
+    r"(?P<flags>(\s+(required|default=\S+))*)\s*(--\s*(?P<doc>.*))?$"
+)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    required: bool = False
+    default: str | None = None
+    description: str = ""
+
+    def to_term(self, raw: str) -> Term:
+        """The RDF term for a user's value, or ``BadInput`` naming the parameter."""
+        try:
+            return _convert(self.type, raw.strip())
+        except (ValueError, InvalidOperation) as error:
+            raise BadInput(f"parameter {self.name!r} ({self.type}): {error}",
+                           Location(value=raw)) from None
+
+
+def _convert(kind: str, raw: str) -> Term:
+    if kind == "place":
+        if raw != "CN" and not is_division_code(raw):
+            raise ValueError("expected a six-digit GB/T 2260 code, e.g. 370502")
+        return ox.NamedNode(str(ID[f"place/{raw}"]))
+    if kind == "iri":
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", raw):
+            raise ValueError("expected an absolute IRI")
+        return ox.NamedNode(raw)
+    if kind == "string":
+        return ox.Literal(raw)
+    if kind == "integer":
+        return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
+    if kind == "decimal":
+        return ox.Literal(str(Decimal(raw)), datatype=ox.NamedNode(XSD + "decimal"))
+    if kind == "date":
+        return ox.Literal(date.fromisoformat(raw).isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    if kind == "year":
+        if not re.match(r"^\d{4}$", raw):
+            raise ValueError("expected a four-digit year")
+        return ox.Literal(raw, datatype=ox.NamedNode(XSD + "gYear"))
+    if kind == "boolean":
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ValueError("expected true or false")
+        value = "true" if raw.lower() in ("true", "1") else "false"
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "boolean"))
+    raise ValueError(f"unknown parameter type {kind!r}")
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    name: str
+    path: Path
+    text: str
+    title: dict[str, str] = field(default_factory=dict)
+    description: dict[str, str] = field(default_factory=dict)
+    parameters: tuple[Parameter, ...] = ()
+
+    def bind(self, values: dict[str, str]) -> dict[str, Term]:
+        """Typed terms for the given raw values, defaults filled, unknown names refused."""
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise BadInput(
+                f"query {self.name!r} has no parameter {', '.join(unknown)}; "
+                f"it takes: {', '.join(known) or 'none'}"
+            )
+        bound: dict[str, Term] = {}
+        for param in self.parameters:
+            raw = values.get(param.name, param.default)
+            if raw is None or raw == "":
+                if param.required:
+                    raise BadInput(f"query {self.name!r} needs parameter {param.name!r}")
+                continue
+            bound[param.name] = param.to_term(raw)
+        return bound
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "parameters": [
+                {"name": p.name, "type": p.type, "required": p.required,
+                 "default": p.default, "description": p.description}
+                for p in self.parameters
+            ],
+            "query": self.text,
+        }
+
+
+def parse_query_file(path: Path) -> LibraryQuery:
+    """Read a library query and its header; a malformed header is ``BadInput`` with the line."""
+    text = path.read_text(encoding="utf-8")
+    title: dict[str, str] = {}
+    description: dict[str, str] = {}
+    params: list[Parameter] = []
+    last_key: tuple[dict[str, str], str] | None = None
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        body = line[1:]
+        if body.startswith("   ") and last_key is not None:
+            target, lang = last_key
+            target[lang] = f"{target[lang]} {body.strip()}".strip()
+            continue
+        key, sep, value = body.strip().partition(":")
+        if not sep:
+            last_key = None
+            continue
+        key, value = key.strip(), value.strip()
+        if key.startswith(("title-", "description-")):
+            kind, lang = key.split("-", 1)
+            target = title if kind == "title" else description
+            target[lang] = value
+            last_key = (target, lang)
+        elif key == "param":
+            match = _PARAM.match(value)
+            if not match or match["type"] not in PARAM_TYPES:
+                raise BadInput(
+                    f"malformed parameter line; expected 'NAME TYPE [required] [default=V] "
+                    f"-- text' with TYPE one of {', '.join(PARAM_TYPES)}",
+                    Location(file=str(path), line=lineno),
+                )
+            flags = match["flags"].split()
+            default = next((f.split("=", 1)[1] for f in flags if f.startswith("default=")), None)
+            params.append(Parameter(match["name"], match["type"], "required" in flags, default,
+                                    (match["doc"] or "").strip()))
+            last_key = None
+        else:
+            last_key = None
+    if "en" not in title or "zh" not in title:
+        raise BadInput("library query header needs title-zh and title-en",
+                       Location(file=str(path)))
+    return LibraryQuery(path.stem, path, text, title, description, tuple(params))
+
+
+def library(directory: Path | None = None) -> dict[str, LibraryQuery]:
+    """Every library query by name, sorted."""
+    folder = directory or resources.queries_dir()
+    return {p.stem: parse_query_file(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def find_query(name_or_path: str) -> LibraryQuery:
+    """A library query by name, or any ``.rq`` file by path."""
+    path = Path(name_or_path)
+    if path.suffix == ".rq" and path.is_file():
+        return parse_query_file(path)
+    if not _NAME.match(name_or_path):
+        raise NotFound(f"no query file or library query named {name_or_path!r}")
+    candidate = resources.queries_dir() / f"{name_or_path}.rq"
+    if not candidate.is_file():
+        names = ", ".join(library()) or "none"
+        raise NotFound(f"no library query named {name_or_path!r}; available: {names}")
+    return parse_query_file(candidate)
+
+
+def run_library_query(store: Store, query: LibraryQuery, values: dict[str, str]) -> QueryResult:
+    return store.query(query.text, bindings=query.bind(values))

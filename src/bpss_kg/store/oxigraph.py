@@ -1,0 +1,306 @@
+"""The embedded store: Oxigraph on disk, with all-or-nothing loads that survive a crash.
+
+Layout of a store directory::
+
+    bpss-store/
+      active -> data-000002      symlink to the live Oxigraph database
+      data-000002/               the database (RocksDB)
+
+A load is written into a copy of the live database (``Store.backup``: hard links, cheap) with
+Oxigraph's fast bulk loader; only when every document has loaded does ``active`` switch to the
+copy, by an atomic rename. A syntax error, a full disk or a ``SIGKILL`` half-way leaves
+``active`` pointing at the untouched old database; leftovers are removed at the next open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from ..errors import BadInput, Location, StoreError
+from .base import GraphName, LoadSource, Progress, QueryResult, Term
+
+ACTIVE_LINK = "active"
+_DATA_DIR = re.compile(r"^data-(\d{6})$")
+
+
+class _CountingReader:
+    """A binary file wrapper that reports bytes read, for progress bars."""
+
+    def __init__(self, raw: IO[bytes], progress: Progress) -> None:
+        self._raw = raw
+        self._progress = progress
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._raw.read(size)
+        self._progress(len(chunk))
+        return chunk
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        n = self._raw.readinto(buffer)
+        self._progress(n or 0)
+        return n
+
+
+def _syntax_error(source: LoadSource, error: SyntaxError) -> BadInput:
+    """A parser error as ``BadInput`` naming the document, line and column."""
+    message = str(error.msg if hasattr(error, "msg") else error)
+    message = re.sub(r"^Parser error at line \d+( between columns \d+ and \d+| column \d+)?: ", "",
+                     message)
+    return BadInput(
+        f"RDF syntax error: {message}",
+        Location(file=source.name, line=error.lineno, column=error.offset),
+    )
+
+
+def _io_error(root: Path, error: OSError) -> StoreError:
+    text = str(error)
+    if "lock" in text.lower():
+        return StoreError(
+            "the store is in use by another process (is `bpss-kg serve` running on it?)",
+            Location(file=str(root)),
+        )
+    if "No space left" in text or getattr(error, "errno", None) == 28:
+        return StoreError("no space left on the store's disk; nothing was written",
+                          Location(file=str(root)))
+    if "Read-only" in text or "Permission denied" in text:
+        return StoreError(f"the store path is not writable: {text}", Location(file=str(root)))
+    return StoreError(f"store I/O error: {text}", Location(file=str(root)))
+
+
+class OxigraphStore:
+    """Oxigraph on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False,
+                 union_default_graph: bool = True) -> None:
+        self.union_default_graph = union_default_graph
+        self.read_only = read_only
+        self._root = Path(path) if path is not None else None
+        self.description = f"oxigraph:{self._root}" if self._root else "oxigraph:memory"
+        self._db = self._open()
+
+    # -- opening -----------------------------------------------------------------------------
+    def _open(self) -> ox.Store:
+        if self._root is None:
+            return ox.Store()
+        root = self._root
+        try:
+            if self.read_only:
+                return ox.Store.read_only(str(self._active_dir()))
+            root.mkdir(parents=True, exist_ok=True)
+            link = root / ACTIVE_LINK
+            if not link.is_symlink():
+                if any(p for p in root.iterdir() if not p.name.startswith(".")):
+                    raise StoreError(
+                        "not a bpss-kg store (no 'active' link) and not empty; "
+                        "choose an empty or new directory",
+                        Location(file=str(root)),
+                    )
+                first = root / "data-000001"
+                first.mkdir()
+                self._point_active_to(first)
+            db = ox.Store(str(self._active_dir()))
+        except OSError as error:
+            raise _io_error(root, error) from error
+        self._remove_leftovers()
+        return db
+
+    def _active_dir(self) -> Path:
+        assert self._root is not None
+        link = self._root / ACTIVE_LINK
+        if not link.is_symlink():
+            raise StoreError("no bpss-kg store here (no 'active' link)", Location(file=str(link)))
+        return self._root / os.readlink(link)
+
+    def _point_active_to(self, target: Path) -> None:
+        assert self._root is not None
+        tmp = self._root / ".active.tmp"
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        os.symlink(target.name, tmp)
+        os.replace(tmp, self._root / ACTIVE_LINK)
+        fd = os.open(self._root, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _remove_leftovers(self) -> None:
+        """Delete databases other than the active one (an interrupted or replaced load)."""
+        assert self._root is not None
+        active = self._active_dir().name
+        for entry in self._root.iterdir():
+            if _DATA_DIR.match(entry.name) and entry.name != active:
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _next_dir(self) -> Path:
+        assert self._root is not None
+        current = _DATA_DIR.match(self._active_dir().name)
+        number = int(current.group(1)) + 1 if current else 1
+        return self._root / f"data-{number:06d}"
+
+    # -- reading -----------------------------------------------------------------------------
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Term] | None = None,
+        default_graphs: list[ox.NamedNode] | None = None,
+        named_graphs: list[ox.NamedNode] | None = None,
+    ) -> QueryResult:
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self._db.query(
+                sparql,
+                use_default_graph_as_union=self.union_default_graph and not default_graphs,
+                default_graph=default_graphs or None,
+                named_graphs=named_graphs or None,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as error:
+            raise BadInput(f"SPARQL syntax error: {error}") from error
+        except RuntimeError as error:
+            # e.g. a bound variable that the query does not project (SEP-0007 substitution)
+            raise BadInput(f"SPARQL evaluation error: {error}") from error
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        return sorted((g for g in self._db.named_graphs() if isinstance(g, ox.NamedNode)),
+                      key=lambda g: g.value)
+
+    def quads(self, graph: GraphName | None = None) -> Iterable[ox.Quad]:
+        return self._db.quads_for_pattern(None, None, None, graph)
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: GraphName | None = None) -> None:
+        if graph is None:
+            self._db.dump(output, fmt)
+        else:
+            self._db.dump(output, fmt, from_graph=graph)
+
+    def __len__(self) -> int:
+        return len(self._db)
+
+    # -- writing -----------------------------------------------------------------------------
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+
+    def update(self, sparql: str) -> None:
+        self._check_writable()
+        try:
+            self._db.update(sparql)
+        except SyntaxError as error:
+            raise BadInput(f"SPARQL Update syntax error: {error}") from error
+        except OSError as error:
+            raise _io_error(self._root or Path(":memory:"), error) from error
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        self._check_writable()
+        try:
+            self._db.extend(quads)
+        except OSError as error:
+            raise _io_error(self._root or Path(":memory:"), error) from error
+
+    def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> None:
+        """Drop and refill a graph in one update request, so readers never see it half-done."""
+        self._check_writable()
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        self.update(
+            f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n"
+            f"{body.decode('utf-8')}\n}} }}"
+        )
+
+    def drop_graph(self, graph: ox.NamedNode) -> bool:
+        self._check_writable()
+        if not self._db.contains_named_graph(graph):
+            return False
+        self.update(f"DROP GRAPH {graph}")
+        return True
+
+    def load(self, sources: list[LoadSource], progress: Progress | None = None) -> int:
+        """Load every source or none (see the module docstring)."""
+        self._check_writable()
+        if self._root is None:
+            self._load_in_transaction(sources, progress)
+            return len(self._db)
+        target = self._next_dir()
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            self._db.flush()
+            self._db.backup(str(target))
+            staging = ox.Store(str(target))
+        except OSError as error:
+            shutil.rmtree(target, ignore_errors=True)
+            raise _io_error(self._root, error) from error
+        try:
+            for source in sources:
+                self._bulk_load_one(staging, source, progress)
+            staging.flush()
+        except BaseException as error:
+            del staging
+            shutil.rmtree(target, ignore_errors=True)
+            if isinstance(error, SyntaxError):
+                raise _syntax_error(source, error) from error
+            if isinstance(error, OSError):
+                raise _io_error(self._root, error) from error
+            if isinstance(error, ValueError):
+                raise BadInput(str(error), Location(file=source.name)) from error
+            raise
+        del staging
+        old = self._active_dir()
+        self._point_active_to(target)
+        self._db = None  # type: ignore[assignment]  # release RocksDB before deleting
+        self._db = ox.Store(str(target))
+        shutil.rmtree(old, ignore_errors=True)
+        return len(self._db)
+
+    @staticmethod
+    def _bulk_load_one(db: ox.Store, source: LoadSource, progress: Progress | None) -> None:
+        graph = source.graph
+        if source.data is not None:
+            db.bulk_load(source.data, source.format, to_graph=graph)
+            if progress:
+                progress(len(source.data))
+            return
+        assert source.path is not None
+        with open(source.path, "rb") as raw:
+            reader = _CountingReader(raw, progress) if progress else raw
+            db.bulk_load(reader, source.format, to_graph=graph)
+
+    def _load_in_transaction(self, sources: list[LoadSource], progress: Progress | None) -> None:
+        quads: list[ox.Quad] = []
+        for source in sources:
+            try:
+                kwargs = {"input": source.data} if source.data is not None else {
+                    "path": str(source.path)}
+                for quad in ox.parse(format=source.format, rename_blank_nodes=True, **kwargs):
+                    if source.graph is not None and isinstance(quad.graph_name, ox.DefaultGraph):
+                        quad = ox.Quad(quad.subject, quad.predicate, quad.object, source.graph)
+                    quads.append(quad)
+            except SyntaxError as error:
+                raise _syntax_error(source, error) from error
+            if progress:
+                progress(source.size)
+        self.add(quads)
+
+    def flush(self) -> None:
+        self._db.flush()
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the live database (Oxigraph checkpoint)."""
+        try:
+            self._db.backup(str(target))
+        except OSError as error:
+            raise _io_error(self._root or Path(":memory:"), error) from error
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(OSError):
+                self._db.flush()
+        self._db = None  # type: ignore[assignment]

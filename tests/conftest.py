@@ -1,0 +1,34 @@
+"""Shared fixtures: paths to small test files, a fresh on-disk store, the CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bpss_kg.store import OxigraphStore
+
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def test_data() -> Path:
+    return TEST_DATA
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def store(store_path: Path):
+    handle = OxigraphStore(store_path)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
