@@ -1,0 +1,27 @@
+"""The bpss-kg web service: SPARQL endpoint, JSON API and UI on one Flask app.
+
+``create_app(settings, store)`` builds an app; tests build their own and never share a global one.
+The web layer only translates HTTP to library calls: no SPARQL or RDF logic lives here.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from bpss_kg.config import Settings
+from bpss_kg.store import Store, open_store
+
+from .context import ServerContext
+from .errors import register_error_handlers
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["bpss_kg"] = ServerContext(
+        settings=settings, store=store if store is not None else open_store(settings)
+    )
+    register_error_handlers(app)
+    return app
