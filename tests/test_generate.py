@@ -1,0 +1,96 @@
+"""The synthetic national generator: deterministic, in proportion, every fault kind injected and
+listed, real county codes, everything marked synthetic."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bpss_kg.errors import BadInput
+from bpss_kg.generate import FAULT_KINDS, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+BPSS = "https://w3id.org/bpss-kg/def#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+COUNTY_PREFIX = "https://w3id.org/bpss-kg/graph/county/"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("gen") / "national.nq"
+    manifest = generate(counties=24, seed=3, out=out)
+    quads = list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
+    return out, manifest, quads
+
+
+def test_same_seed_same_bytes_other_seed_differs(tmp_path, generated):
+    out, _, _ = generated
+    again = tmp_path / "again.nq"
+    generate(counties=24, seed=3, out=again)
+    assert again.read_bytes() == out.read_bytes()
+    assert Path(str(again) + ".manifest.json").read_text() == Path(
+        str(out) + ".manifest.json").read_text()
+    other = tmp_path / "other.nq"
+    generate(counties=24, seed=4, out=other)
+    assert other.read_bytes() != out.read_bytes()
+
+
+def test_one_graph_per_county_plus_national_and_ontology(generated):
+    _, manifest, quads = generated
+    graphs = {q.graph_name.value for q in quads}
+    counties = {g for g in graphs if g.startswith(COUNTY_PREFIX)}
+    assert len(counties) == 24 == manifest.counties
+    assert graphs - counties == {"https://w3id.org/bpss-kg/graph/national",
+                                 "https://w3id.org/bpss-kg/graph/ontology"}
+
+
+def test_proportions_per_county(generated):
+    _, _, quads = generated
+    standards: Counter[str] = Counter()
+    kinds: set[str] = set()
+    for q in quads:
+        g = q.graph_name.value
+        if not g.startswith(COUNTY_PREFIX):
+            continue
+        if q.predicate.value == RDF_TYPE and q.object.value == BPSS + "Standard":
+            standards[g] += 1
+        if q.predicate.value == BPSS + "standardKind":
+            kinds.add(q.object.value.rsplit("/", 1)[1])
+    assert all(18 <= n <= 40 for n in standards.values()), standards
+    assert len(kinds) == 10
+    per_county = sum(1 for q in quads if q.graph_name.value.startswith(COUNTY_PREFIX)) / 24
+    assert 900 <= per_county <= 2000
+
+
+def test_every_fault_kind_is_injected_and_its_focus_exists(generated):
+    out, manifest, quads = generated
+    listed = json.loads(Path(str(out) + ".manifest.json").read_text())
+    assert {f["fault"] for f in listed["faults"]} == set(FAULT_KINDS)
+    subjects = {q.subject.value for q in quads}
+    for fault in manifest.faults:
+        assert fault.focus in subjects, fault
+
+
+def test_real_county_codes_and_everything_synthetic(generated):
+    _, manifest, quads = generated
+    with open(ROOT / "data" / "divisions-mca2024.csv", encoding="utf-8") as handle:
+        real = {row["code"] for row in csv.DictReader(handle)}
+    assert set(manifest.county_codes) <= real
+    typed = {q.subject.value for q in quads if q.graph_name.value.startswith(COUNTY_PREFIX)
+             and q.predicate.value == RDF_TYPE}
+    marked = {q.subject.value for q in quads if q.predicate.value == BPSS + "isSynthetic"
+              and q.object.value == "true"}
+    assert typed <= marked
+
+
+def test_trig_output_and_bad_extension(tmp_path):
+    trig = tmp_path / "small.trig"
+    generate(counties=2, seed=1, out=trig)
+    assert list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
+    with pytest.raises(BadInput, match=r"\.nq or \.trig"):
+        generate(counties=2, seed=1, out=tmp_path / "x.ttl")
