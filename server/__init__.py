@@ -6,10 +6,13 @@ The web layer only translates HTTP to library calls: no SPARQL or RDF logic live
 
 from __future__ import annotations
 
+import atexit
+
 from flask import Flask
 
 from bpss_kg.config import Settings
 from bpss_kg.store import Store, open_store
+from bpss_kg.store.query_service import QueryService
 
 from .context import ServerContext
 from .errors import register_error_handlers
@@ -20,8 +23,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["bpss_kg"] = ServerContext(
-        settings=settings, store=store if store is not None else open_store(settings)
-    )
+    store = store if store is not None else open_store(settings)
+    queries = QueryService(store, timeout=settings.query_timeout, limit=settings.result_limit,
+                           workers=settings.query_workers)
+    atexit.register(queries.close)
+    app.extensions["bpss_kg"] = ServerContext(settings=settings, store=store, queries=queries)
     register_error_handlers(app)
+
+    from . import api, sparql
+
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(api.blueprint)
     return app

@@ -1,4 +1,5 @@
-"""What every request handler needs: the settings and the store, held once per app."""
+"""What every request handler needs: the settings, the store and the query service, held once
+per app."""
 
 from __future__ import annotations
 
@@ -8,12 +9,18 @@ from flask import current_app
 
 from bpss_kg.config import Settings
 from bpss_kg.store import Store
+from bpss_kg.store.query_service import QueryService
 
 
 @dataclass
 class ServerContext:
     settings: Settings
     store: Store
+    queries: QueryService
+
+    def after_write(self) -> None:
+        """Make a write visible to the query workers."""
+        self.queries.after_write()
 
 
 def context() -> ServerContext:

@@ -13,8 +13,10 @@ from bpss_kg.errors import (
     ResultTooLarge,
     StoreError,
 )
+from bpss_kg.store.query_service import NotAcceptable
 
 STATUS: dict[type[BpssError], int] = {
+    NotAcceptable: 406,
     BadInput: 400,
     NotFound: 404,
     ResultTooLarge: 413,

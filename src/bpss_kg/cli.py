@@ -228,5 +228,38 @@ def generate(
               + (f", {len(injected)} injected faults listed in the manifest" if injected else ""))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    sample: Annotated[bool, typer.Option("--sample", help="Load the bundled sample data first "
+                                          "when the store is empty")] = False,
+    query_timeout: Annotated[float | None, typer.Option(
+        "--query-timeout", help="Seconds a query may run [default: $BPSS_KG_QUERY_TIMEOUT or 30]")
+    ] = None,
+    result_limit: Annotated[int | None, typer.Option(
+        "--result-limit", help="Most rows a query may return "
+        "[default: $BPSS_KG_RESULT_LIMIT or 100000]")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Serve the SPARQL endpoint, the JSON API and the UI (gunicorn)."""
+    from .serving import serve as run_server
+
+    settings = settings_for(store).with_overrides(query_timeout=query_timeout,
+                                                  result_limit=result_limit)
+    if sample:
+        with opened_store(store) as db:
+            if len(db) == 0:
+                report = loading.load_sample(db)
+                err.print(f"loaded the sample data: {report.quads_after:,} quads")
+    try:
+        handle = open_store(settings)
+        handle.close()
+    except BpssError as error:
+        fail(error)
+    err.print(f"serving {settings.store} on http://{host}:{port}/  (SPARQL: /sparql)")
+    run_server(settings, host, port)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -45,6 +45,8 @@ class Settings:
     base_url: str | None = None
     """Public base URL of the server (for links in DCAT/VoID)."""
     max_upload_bytes: int = 50 * 1024 * 1024
+    query_workers: int = 2
+    """Worker processes that run queries (each can be stopped at the time limit)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,6 +62,7 @@ class Settings:
             allowed_services=_env_list("BPSS_KG_ALLOWED_SERVICES"),
             base_url=os.environ.get("BPSS_KG_BASE_URL") or None,
             max_upload_bytes=_env_int("BPSS_KG_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+            query_workers=_env_int("BPSS_KG_QUERY_WORKERS", 2),
         )
 
     def with_overrides(self, **overrides: object) -> Settings:

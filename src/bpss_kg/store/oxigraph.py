@@ -28,6 +28,7 @@ from ..errors import BadInput, Location, StoreError
 from .base import GraphName, LoadSource, Progress, QueryResult, Term
 
 ACTIVE_LINK = "active"
+SNAPSHOTS = "snapshots"
 _DATA_DIR = re.compile(r"^data-(\d{6})$")
 
 
@@ -133,8 +134,10 @@ class OxigraphStore:
             os.close(fd)
 
     def _remove_leftovers(self) -> None:
-        """Delete databases other than the active one (an interrupted or replaced load)."""
+        """Delete databases other than the active one (an interrupted or replaced load), and
+        query snapshots of an earlier run (no query worker outlives the process that wrote)."""
         assert self._root is not None
+        shutil.rmtree(self._root / SNAPSHOTS, ignore_errors=True)
         active = self._active_dir().name
         for entry in self._root.iterdir():
             if _DATA_DIR.match(entry.name) and entry.name != active:
@@ -291,6 +294,26 @@ class OxigraphStore:
 
     def flush(self) -> None:
         self._db.flush()
+
+    def snapshot(self) -> Path | None:
+        """A new immutable checkpoint of the live database, for read-only query workers.
+
+        None for an in-memory store. Checkpoints share unchanged files with the live database
+        through hard links, so taking one costs a flush and a directory of links.
+        """
+        if self._root is None or self.read_only:
+            return None
+        folder = self._root / SNAPSHOTS
+        folder.mkdir(exist_ok=True)
+        numbers = [int(p.name.split("-")[1]) for p in folder.glob("gen-*")]
+        target = folder / f"gen-{max(numbers, default=0) + 1:06d}"
+        try:
+            self._db.flush()
+            self._db.backup(str(target))
+        except OSError as error:
+            shutil.rmtree(target, ignore_errors=True)
+            raise _io_error(self._root, error) from error
+        return target
 
     def backup(self, target: Path) -> None:
         """A consistent copy of the live database (Oxigraph checkpoint)."""

@@ -1,0 +1,152 @@
+"""The SPARQL 1.1 Protocol: ``/sparql`` (query, read-only) and ``/update`` (token required).
+
+Query via GET, POST form-encoded or POST ``application/sparql-query``; ``default-graph-uri`` and
+``named-graph-uri``; results by ``Accept`` (or ``format=`` for browsers); GET without a query
+answers with the Service Description.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from bpss_kg.errors import BadInput
+from bpss_kg.service_description import service_description
+from bpss_kg.sparql_safety import check_services
+from bpss_kg.store.query_service import NotAcceptable
+
+from .auth import requires_token
+from .context import context
+
+blueprint = Blueprint("sparql", __name__)
+
+RESULT_MEDIA = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_MEDIA = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "ntriples",
+    "text/plain": "ntriples",
+    "application/rdf+xml": "rdfxml",
+}
+MEDIA_OF = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+}
+FORMAT_PARAM = {  # format= value → (results format, graph format)
+    "json": ("json", "jsonld"),
+    "xml": ("xml", "rdfxml"),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "turtle": (None, "turtle"),
+    "ttl": (None, "turtle"),
+    "jsonld": (None, "jsonld"),
+    "ntriples": (None, "ntriples"),
+    "nt": (None, "ntriples"),
+    "rdfxml": (None, "rdfxml"),
+}
+
+
+def negotiate() -> tuple[str | None, str | None]:
+    """The results and graph formats the client accepts (``format=`` wins over ``Accept``)."""
+    wanted = request.values.get("format")
+    if wanted:
+        if wanted.lower() not in FORMAT_PARAM:
+            raise NotAcceptable(f"unknown format {wanted!r}; use one of "
+                                f"{', '.join(FORMAT_PARAM)}")
+        return FORMAT_PARAM[wanted.lower()]
+    accept = request.accept_mimetypes
+    if not accept:
+        return "json", "turtle"
+    results = accept.best_match(list(RESULT_MEDIA))
+    graph = accept.best_match(list(GRAPH_MEDIA))
+    if results is None and graph is None:
+        raise NotAcceptable(f"none of {accept} can be produced; results: "
+                            f"{', '.join(RESULT_MEDIA)}; graphs: {', '.join(GRAPH_MEDIA)}")
+    return (RESULT_MEDIA[results] if results else None, GRAPH_MEDIA[graph] if graph else None)
+
+
+def _query_text() -> str | None:
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == "application/sparql-query":
+            return request.get_data(as_text=True)
+        if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return request.form.get("query")
+        raise BadInput(f"POST /sparql takes application/sparql-query or a form, not {mimetype!r}")
+    return request.args.get("query")
+
+
+def _graph_list(name: str) -> tuple[str, ...]:
+    source = request.form if request.method == "POST" and request.form else request.args
+    return tuple(source.getlist(name))
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    ctx = context()
+    text = _query_text()
+    if text is None or not text.strip():
+        if request.method == "POST":
+            raise BadInput("no query given (parameter 'query' or an application/sparql-query body)")
+        return _service_description()
+    results_format, graph_format = negotiate()
+    check_services(text, ctx.settings.allowed_services)
+    answer = ctx.queries.execute(ctx.queries.request(
+        text,
+        default_graphs=_graph_list("default-graph-uri"),
+        named_graphs=_graph_list("named-graph-uri"),
+        results_format=results_format,
+        graph_format=graph_format,
+    ))
+    return Response(answer.body, mimetype=MEDIA_OF[answer.format],
+                    headers={"Vary": "Accept"}, content_type=f"{MEDIA_OF[answer.format]}; "
+                    "charset=utf-8")
+
+
+def _service_description() -> Response:
+    ctx = context()
+    base = request.host_url.rstrip("/")
+    graph = service_description(ctx.store, f"{base}/sparql",
+                                f"{base}/update" if ctx.settings.update_token else None)
+    _, graph_format = negotiate()
+    fmt = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml",
+           None: "turtle"}[graph_format]
+    media = MEDIA_OF[graph_format or "turtle"]
+    return Response(graph.serialize(format=fmt, encoding="utf-8"),
+                    content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@blueprint.route("/update", methods=["POST"])
+@requires_token
+def update() -> Response:
+    ctx = context()
+    if request.mimetype == "application/sparql-update":
+        text = request.get_data(as_text=True)
+    elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        text = request.form.get("update")
+    else:
+        raise BadInput(f"POST /update takes application/sparql-update or a form, "
+                       f"not {request.mimetype!r}")
+    if not text or not text.strip():
+        raise BadInput("no update given (parameter 'update' or an application/sparql-update body)")
+    if _graph_list("using-graph-uri") or _graph_list("using-named-graph-uri"):
+        raise BadInput("using-graph-uri / using-named-graph-uri are not supported; "
+                       "use USING / WITH in the request")
+    check_services(text, ctx.settings.allowed_services, update=True)
+    ctx.store.update(text)
+    ctx.after_write()
+    return Response(status=204)

@@ -1,0 +1,293 @@
+"""Time-limited, size-capped query execution that really stops runaway queries.
+
+pyoxigraph has no query timeout (oxigraph issue #1926) and a Python thread cannot be cancelled,
+so queries over the embedded store run in worker processes. Workers never open the live
+database (opening it read-only while it is written is undefined behaviour): the writer makes an
+immutable checkpoint (``OxigraphStore.snapshot``, hard links, cheap) after every write, and a
+worker opens the newest checkpoint read-only before its next query. When a query passes its
+time limit the worker is killed (SIGKILL) and replaced; other workers keep answering.
+
+Results are serialized inside the worker with pyoxigraph, so only bytes cross the pipe. The row
+cap is enforced while iterating: over the cap the query fails with ``ResultTooLarge`` instead of
+returning a silently truncated answer.
+
+Stores without checkpoints (in-memory, remote) run queries inline with the same serialization.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import multiprocessing
+import queue
+import shutil
+import threading
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import BadInput, QueryTimeout, ResultTooLarge, StoreError
+from .base import Store, Term
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query and how its answer should come back (format names of the two tables above)."""
+
+    sparql: str
+    bindings: dict[str, str] = field(default_factory=dict)  # variable → N-Triples term
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    union_default_graph: bool = True
+    results_format: str | None = "json"  # for SELECT / ASK; None = not acceptable
+    graph_format: str | None = "turtle"  # for CONSTRUCT / DESCRIBE; None = not acceptable
+    limit: int = 100_000
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    kind: str  # "solutions", "boolean" or "graph"
+    format: str
+    body: bytes
+    rows: int
+
+
+class NotAcceptable(BadInput):
+    """No acceptable serialization for this kind of result (HTTP 406)."""
+
+
+def term_to_nt(term: Term) -> str:
+    return str(term)
+
+
+def _term_from_nt(text: str) -> Term:
+    quad = next(iter(ox.parse(f"<urn:s> <urn:p> {text} .", format=ox.RdfFormat.N_TRIPLES)))
+    return quad.object
+
+
+def _tsv_cell(term: object) -> str:
+    # A literal may hold a raw tab, which N-Triples allows but TSV would split on.
+    return "" if term is None else str(term).replace("\t", "\\t")
+
+
+def serialize_result(result: object, request: QueryRequest) -> QueryAnswer:
+    """Serialize a pyoxigraph query result, enforcing the row cap."""
+    out = io.BytesIO()
+    if isinstance(result, ox.QueryBoolean):
+        if request.results_format is None:
+            raise NotAcceptable("no acceptable format for an ASK result")
+        result.serialize(out, RESULT_FORMATS[request.results_format])
+        return QueryAnswer("boolean", request.results_format, out.getvalue(), 1)
+    if isinstance(result, ox.QuerySolutions):
+        if request.results_format is None:
+            raise NotAcceptable("no acceptable format for a SELECT result")
+        names = [v.value for v in result.variables]
+        lines = ["\t".join(f"?{n}" for n in names)]
+        for count, solution in enumerate(result, start=1):
+            if count > request.limit:
+                raise ResultTooLarge(f"the result has more than {request.limit:,} rows; "
+                                     "add LIMIT or narrow the query")
+            lines.append("\t".join(_tsv_cell(solution[n]) for n in names))
+        capped = ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
+        capped.serialize(out, RESULT_FORMATS[request.results_format])
+        return QueryAnswer("solutions", request.results_format, out.getvalue(), len(lines) - 1)
+    if request.graph_format is None:
+        raise NotAcceptable("no acceptable format for a graph (CONSTRUCT / DESCRIBE) result")
+    triples = []
+    for count, triple in enumerate(result, start=1):  # type: ignore[arg-type]
+        if count > request.limit:
+            raise ResultTooLarge(f"the result has more than {request.limit:,} triples; "
+                                 "narrow the query")
+        triples.append(triple)
+    fmt = request.graph_format
+    if fmt in ("nquads", "trig"):  # a graph result has no graph names: use the triple syntax
+        fmt = "ntriples" if fmt == "nquads" else "turtle"
+    ox.serialize(triples, out, GRAPH_FORMATS[fmt])
+    return QueryAnswer("graph", fmt, out.getvalue(), len(triples))
+
+
+def _query_raw(db: ox.Store, request: QueryRequest) -> object:
+    substitutions = {ox.Variable(k): _term_from_nt(v) for k, v in request.bindings.items()}
+    default = [ox.NamedNode(g) for g in request.default_graphs] or None
+    named = [ox.NamedNode(g) for g in request.named_graphs] or None
+    return db.query(request.sparql,
+                    use_default_graph_as_union=request.union_default_graph and default is None,
+                    default_graph=default, named_graphs=named,
+                    substitutions=substitutions or None)
+
+
+def _worker_main(conn: Connection) -> None:
+    """Loop of a query worker process: open the named snapshot, run, serialize, reply."""
+    opened: str | None = None
+    db: ox.Store | None = None
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        snapshot, request = message
+        try:
+            if snapshot != opened:
+                db = None
+                db = ox.Store.read_only(snapshot)
+                opened = snapshot
+            assert db is not None
+            answer = serialize_result(_query_raw(db, request), request)
+            conn.send(("ok", answer))
+        except NotAcceptable as error:
+            conn.send(("not-acceptable", error.message))
+        except ResultTooLarge as error:
+            conn.send(("too-large", error.message))
+        except SyntaxError as error:
+            conn.send(("bad", f"SPARQL syntax error: {error}"))
+        except (RuntimeError, ValueError) as error:
+            conn.send(("bad", f"SPARQL evaluation error: {error}"))
+        except OSError as error:
+            conn.send(("error", f"store error: {error}"))
+
+
+class _Worker:
+    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child,), daemon=True,
+                                       name="bpss-kg-query-worker")
+        self.process.start()
+        child.close()
+        self.snapshot: str | None = None
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            with contextlib.suppress(OSError, BrokenPipeError):
+                self.conn.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+        self.conn.close()
+
+
+class QueryService:
+    """Runs queries with a time limit and a row cap (see the module docstring)."""
+
+    def __init__(self, store: Store, *, timeout: float = 30.0, limit: int = 100_000,
+                 workers: int = 2) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.limit = limit
+        self._snapshot: Path | None = None
+        self._lock = threading.Lock()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: list[_Worker] = []
+        snapshot = getattr(store, "snapshot", None)
+        self._snapshot = snapshot() if callable(snapshot) else None
+        if self._snapshot is not None:
+            self._context = multiprocessing.get_context("spawn")
+            for _ in range(max(1, workers)):
+                self._add_worker()
+
+    @property
+    def isolated(self) -> bool:
+        """True when queries run in killable worker processes."""
+        return self._snapshot is not None
+
+    def _add_worker(self) -> None:
+        worker = _Worker(self._context)
+        with self._lock:
+            self._workers.append(worker)
+        self._idle.put(worker)
+
+    def request(self, sparql: str, **options: object) -> QueryRequest:
+        options.setdefault("limit", self.limit)
+        return QueryRequest(sparql=sparql, **options)  # type: ignore[arg-type]
+
+    def execute(self, request: QueryRequest) -> QueryAnswer:
+        if self._snapshot is None:
+            return self._execute_inline(request)
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"all query workers stayed busy for {self.timeout:g} s") from None
+        snapshot = str(self._snapshot)
+        try:
+            worker.conn.send((snapshot, request))
+            worker.snapshot = snapshot
+            if not worker.conn.poll(self.timeout):
+                self._replace(worker)
+                worker = None  # type: ignore[assignment]
+                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as error:
+            if worker is not None:
+                self._replace(worker)
+                worker = None  # type: ignore[assignment]
+            raise StoreError(f"a query worker failed: {error}") from error
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        if status == "ok":
+            return payload
+        if status == "not-acceptable":
+            raise NotAcceptable(payload)
+        if status == "too-large":
+            raise ResultTooLarge(payload)
+        if status == "bad":
+            raise BadInput(payload)
+        raise StoreError(payload)
+
+    def _execute_inline(self, request: QueryRequest) -> QueryAnswer:
+        bindings = {k: _term_from_nt(v) for k, v in request.bindings.items()}
+        default = [ox.NamedNode(g) for g in request.default_graphs] or None
+        named = [ox.NamedNode(g) for g in request.named_graphs] or None
+        result = self.store.query(request.sparql, bindings=bindings, default_graphs=default,
+                                  named_graphs=named)
+        try:
+            return serialize_result(result, request)
+        except (RuntimeError, ValueError) as error:
+            raise BadInput(f"SPARQL evaluation error: {error}") from error
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop(kill=True)
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+        self._add_worker()
+
+    def after_write(self) -> None:
+        """Take a new checkpoint so that the next queries see the write; drop unused ones."""
+        snapshot = getattr(self.store, "snapshot", None)
+        if self._snapshot is None or not callable(snapshot):
+            return
+        with self._lock:
+            previous = self._snapshot
+            self._snapshot = snapshot()
+            in_use = {w.snapshot for w in self._workers} | {str(self._snapshot)}
+        for path in previous.parent.iterdir():
+            if str(path) not in in_use and path != self._snapshot:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.stop()
