@@ -263,3 +263,7 @@ def serve(
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m bpss_kg.cli
+    main()
