@@ -229,6 +229,55 @@ def generate(
 
 
 @app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="RDF files to validate (default: the counties in the store)")] = None,
+    county: Annotated[str | None, typer.Option("--county", help="Validate one county "
+                                               "(GB/T 2260 code)")] = None,
+    shapes: Annotated[list[Path] | None, typer.Option(
+        "--shapes", help="Shapes file(s) to use instead of the bundled ones")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, turtle or json")] = "text",
+    changed: Annotated[bool, typer.Option("--changed", help="Only counties changed since the "
+                                          "last stored run")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Judge date rules against this "
+                                              "date (YYYY-MM-DD) [default: today]")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="sparql (fast) or pyshacl "
+                                        "(reference)")] = "sparql",
+    store: StoreOption = None,
+) -> None:
+    """Check standard systems against the SHACL shapes; exit 0 conforms, 1 violations."""
+    from datetime import date
+
+    from .validation import validate as run_validation
+    from .validation.report import render_json, render_text, render_turtle
+
+    if fmt not in ("text", "turtle", "json"):
+        fail(BadInput(f"unknown --format {fmt!r}; expected text, turtle or json"))
+    if county is not None and files:
+        fail(BadInput("--county applies to the store; give FILE... or --county, not both"))
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        fail(BadInput(f"--as-of expects YYYY-MM-DD, got {as_of!r}"))
+    try:
+        if files:
+            run = run_validation(files=list(files), shapes=shapes, as_of=day, engine=engine)
+            report = {"text": lambda: render_text(run), "json": lambda: render_json(run),
+                      "turtle": lambda: render_turtle(run)}[fmt]()
+        else:
+            with opened_store(store) as db:
+                run = run_validation(db, county=county, shapes=shapes, as_of=day,
+                                     engine=engine, changed=changed)
+                report = {"text": lambda: render_text(run, db), "json": lambda: render_json(run),
+                          "turtle": lambda: render_turtle(run)}[fmt]()
+    except BpssError as error:
+        fail(error)
+    sys.stdout.write(report)
+    sys.stdout.flush()
+    raise typer.Exit(EXIT_OK if run.conforms else EXIT_VIOLATIONS)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to bind")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,

@@ -66,24 +66,29 @@ def ontology_sources() -> list[LoadSource]:
             for p in sorted(resources.ontology_dir().glob("*.ttl"))]
 
 
-def national_sources(list_table: Path | None = None) -> list[LoadSource]:
-    """The national layer: the national list (from its table) and the divisions."""
+def national_sources(list_table: Path | None = None,
+                     with_sample_national: bool = False) -> list[LoadSource]:
+    """The national layer: the national list (from its table) and the divisions; with
+    ``with_sample_national`` also the sample's national additions (indicators, regulators)."""
     from .national_list import build_divisions, build_national_list
 
     data = resources.data_dir()
     table = list_table or data / "national-list-2023.csv"
-    return [
+    sources = [
         source_for_graph(str(table), build_national_list(table), str(NATIONAL_GRAPH)),
         source_for_graph(str(data / "divisions-mca2024.csv"),
                          build_divisions(data / "divisions-mca2024.csv"), str(NATIONAL_GRAPH)),
     ]
+    if with_sample_national:
+        sources.append(source_for_file(data / "sample" / "national-sample.trig"))
+    return sources
 
 
 def sample_sources() -> list[LoadSource]:
     """Everything ``bpss-kg load --sample`` loads: ontology, national layer, sample counties."""
     sample_dir = resources.data_dir() / "sample"
-    files = [source_for_file(p) for p in sorted(sample_dir.glob("*.trig"))]
-    return ontology_sources() + national_sources() + files
+    files = [source_for_file(p) for p in sorted(sample_dir.glob("county-*.trig"))]
+    return ontology_sources() + national_sources(with_sample_national=True) + files
 
 
 def load_sample(store: Store, progress: Progress | None = None) -> LoadReport:

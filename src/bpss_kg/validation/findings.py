@@ -1,0 +1,72 @@
+"""Validation findings: one shape of result for every engine, and the W3C report graph."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+SEVERITY_ORDER = {str(SH.Violation): 0, str(SH.Warning): 1, str(SH.Info): 2}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One validation result. Terms are kept in N-Triples form so engines compare exactly."""
+
+    focus: str
+    shape: str
+    component: str
+    path: str | None = None
+    value: str | None = None
+    severity: str = str(SH.Violation)
+    messages: tuple[tuple[str, str], ...] = ()  # (language, text), sorted
+    unit: str = field(default="", compare=False)  # the county code (or file) it was found in
+
+    def key(self) -> tuple[str, str, str, str | None, str | None, str]:
+        return (self.focus, self.shape, self.component, self.path, self.value, self.severity)
+
+    def message(self, lang: str) -> str:
+        return next((text for language, text in self.messages if language == lang),
+                    self.messages[0][1] if self.messages else "")
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["messages"] = dict(self.messages)
+        return data
+
+
+def _term(text: str | None) -> URIRef | BNode | Literal | None:
+    """An rdflib term from N-Triples text (the form findings keep)."""
+    if text is None:
+        return None
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    graph = Graph().parse(data=f"<urn:s> <urn:p> {text} .", format="nt")
+    return next(iter(graph.objects()))
+
+
+def report_graph(findings: list[Finding], conforms: bool | None = None) -> Graph:
+    """A complete W3C SHACL ``sh:ValidationReport`` for the findings."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode("report")
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not findings if conforms is None else conforms)))
+    for finding in sorted(findings):
+        result = BNode()
+        graph.add((report, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.focusNode, _term(finding.focus)))
+        graph.add((result, SH.sourceShape, _term(finding.shape)))
+        graph.add((result, SH.sourceConstraintComponent, URIRef(finding.component)))
+        graph.add((result, SH.resultSeverity, URIRef(finding.severity)))
+        if finding.path is not None:
+            graph.add((result, SH.resultPath, _term(finding.path)))
+        if finding.value is not None:
+            graph.add((result, SH.value, _term(finding.value)))
+        for language, text in finding.messages:
+            graph.add((result, SH.resultMessage, Literal(text, lang=language or None)))
+    return graph

@@ -1,0 +1,51 @@
+"""The reference engine: pySHACL on an rdflib graph (exact SHACL semantics, slow)."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from ..errors import BadInput
+from .findings import Finding
+
+
+def findings_from_report(report: Graph, unit: str = "") -> list[Finding]:
+    """Findings of a W3C validation report graph (pySHACL's or any engine's)."""
+    out = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        def one(predicate: URIRef, result=result):  # type: ignore[no-untyped-def]
+            value = report.value(result, predicate)
+            return value.n3() if value is not None else None
+
+        messages = tuple(sorted((m.language or "", str(m))
+                                for m in report.objects(result, SH.resultMessage)
+                                if isinstance(m, Literal)))
+        out.append(Finding(
+            focus=one(SH.focusNode) or "",
+            shape=one(SH.sourceShape) or "",
+            component=str(report.value(result, SH.sourceConstraintComponent)),
+            path=one(SH.resultPath),
+            value=one(SH.value),
+            severity=str(report.value(result, SH.resultSeverity)),
+            messages=messages,
+            unit=unit,
+        ))
+    return sorted(out)
+
+
+def validate_with_pyshacl(data: Graph, shapes: Graph, focus_nodes: list[URIRef] | None = None,
+                          unit: str = "") -> list[Finding]:
+    from pyshacl import validate
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+
+    if focus_nodes is not None and not focus_nodes:
+        return []
+    try:
+        _conforms, report, _text = validate(
+            data, shacl_graph=shapes, inference="none", advanced=True,
+            focus_nodes=focus_nodes, allow_warnings=False)
+    except (ShapeLoadError, ConstraintLoadError) as error:
+        raise BadInput(f"ill-formed shapes: {error}") from None
+    except ReportableRuntimeError as error:
+        raise BadInput(f"validation failed: {error}") from None
+    return findings_from_report(report, unit)

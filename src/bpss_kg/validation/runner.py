@@ -1,0 +1,295 @@
+"""Validation runs: which data each unit (a county, the national layer, a file) is validated on,
+which engine runs, and where the report is stored.
+
+A unit's data graph is its own graph plus the national layer and the ontology (plus a small
+context graph holding the as-of date), never other counties: every engine sees exactly that,
+so findings do not depend on what else happens to be in the store. Focus nodes are the IRIs
+that are subjects in the unit's own graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..errors import BadInput, NotFound
+from ..loading import national_sources, ontology_sources, source_for_file
+from ..namespaces import BPSS, GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
+from ..store import OxigraphStore, Store
+from .compiled import Check, compile_shapes
+from .findings import Finding
+from .reference import validate_with_pyshacl
+from .shapes import Shapes, load_shapes
+
+CONTEXT_GRAPH = GRAPH["validation/context"]
+CONTEXT_NODE = "https://w3id.org/bpss-kg/id/validation/context"
+UNIT_TOKEN = "<urn:bpss-kg:unit-graph>"
+SCOPE = f"FILTER(isIRI(?this)) FILTER EXISTS {{ GRAPH {UNIT_TOKEN} {{ ?this ?scope_p ?scope_o }} }}"
+COUNTY_PREFIX = str(GRAPH["county/"])
+VALIDATION_PREFIX = str(GRAPH["validation/"])
+KEEP_RUNS = 10
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str  # county code, "national", or a file's graph name
+    graph: str  # IRI of the unit's own graph
+
+
+@dataclass
+class ValidationRun:
+    findings: list[Finding]
+    units: list[Unit]
+    shapes: Shapes
+    as_of: date
+    engine: str
+    run_id: str = ""
+    graph_hashes: dict[str, str] = field(default_factory=dict)
+    skipped_unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.findings
+
+
+def _unit_name(graph: str) -> str:
+    if graph.startswith(COUNTY_PREFIX):
+        return graph[len(COUNTY_PREFIX):]
+    if graph == str(NATIONAL_GRAPH):
+        return "national"
+    return graph
+
+
+def graph_hash(store: Store, graph: str) -> str:
+    """A content hash of one graph (sorted canonical N-Quads lines)."""
+    lines = sorted(str(q) for q in store.quads(ox.NamedNode(graph)))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:20]
+
+
+def _write_context(store: Store, as_of: date) -> None:
+    store.update(
+        f"DROP SILENT GRAPH <{CONTEXT_GRAPH}> ;\n"
+        f"INSERT DATA {{ GRAPH <{CONTEXT_GRAPH}> {{ <{CONTEXT_NODE}> <{BPSS.asOfDate}> "
+        f"\"{as_of.isoformat()}\"^^<{XSD.date}> }} }}")
+
+
+def _substitute(messages: tuple[tuple[str, str], ...], solution: ox.QuerySolution,
+                names: list[str]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for lang, text in messages:
+        for name in names:
+            term = solution[name]
+            if term is not None:
+                text = text.replace(f"{{?{name}}}", term.value).replace(f"{{${name}}}", term.value)
+        out.append((lang, text))
+    return tuple(out)
+
+
+def run_checks(store: Store, checks: list[Check], unit: Unit) -> list[Finding]:
+    """Run compiled checks for one unit on the store."""
+    default = [ox.NamedNode(unit.graph), ox.NamedNode(str(NATIONAL_GRAPH)),
+               ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(CONTEXT_GRAPH))]
+    findings = []
+    unit_iri = f"<{unit.graph}>"
+    for check in checks:
+        result = store.query(check.query.replace(UNIT_TOKEN, unit_iri), default_graphs=default)
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        for solution in result:  # type: ignore[union-attr]
+            this = solution["this"]
+            if this is None:
+                continue
+            value = solution["value"] if "value" in names else None
+            path = solution["path"] if "path" in names else None
+            if value is None and check.value_is_focus:
+                value = this
+            findings.append(Finding(
+                focus=str(this), shape=check.shape, component=check.component,
+                path=str(path) if path is not None else check.path,
+                value=str(value) if value is not None else None,
+                severity=check.severity,
+                messages=_substitute(check.messages, solution, names),
+                unit=unit.name))
+    return sorted(set(findings))
+
+
+def _rdflib_graph(store: Store, graphs: list[str]) -> Graph:
+    graph = Graph()
+    for name in graphs:
+        data = ox.serialize([q.triple for q in store.quads(ox.NamedNode(name))],
+                            format=ox.RdfFormat.N_TRIPLES)
+        if data:
+            graph.parse(data=data, format="nt")
+    return graph
+
+
+def _focus_nodes(store: Store, unit: Unit) -> list[URIRef]:
+    return sorted({URIRef(q.subject.value) for q in store.quads(ox.NamedNode(unit.graph))
+                   if isinstance(q.subject, ox.NamedNode)})
+
+
+def run_pyshacl(store: Store, shapes: Shapes, unit: Unit, base: Graph,
+                use_shapes: list | None = None) -> list[Finding]:
+    """pySHACL on the unit's data graph (all shapes, or ``use_shapes`` only)."""
+    data = Graph()
+    for triple in base:
+        data.add(triple)
+    for triple in _rdflib_graph(store, [unit.graph]):
+        data.add(triple)
+    shapes_graph = shapes.graph
+    if use_shapes is not None:
+        from pyshacl import validate
+
+        if not use_shapes:
+            return []
+        _c, report, _t = validate(data, shacl_graph=shapes_graph, inference="none",
+                                  advanced=True, focus_nodes=_focus_nodes(store, unit),
+                                  use_shapes=use_shapes)
+        from .reference import findings_from_report
+
+        return findings_from_report(report, unit.name)
+    return validate_with_pyshacl(data, shapes_graph, _focus_nodes(store, unit), unit.name)
+
+
+def units_of(store: Store, county: str | None = None, include_national: bool = True) -> list[Unit]:
+    graphs = [g.value for g in store.named_graphs()]
+    if county is not None:
+        wanted = str(GRAPH[f"county/{county}"])
+        if wanted not in graphs:
+            raise NotFound(f"no county graph for {county} in the store")
+        return [Unit(county, wanted)]
+    units = [Unit(_unit_name(g), g) for g in graphs if g.startswith(COUNTY_PREFIX)]
+    if include_national and str(NATIONAL_GRAPH) in graphs:
+        units.append(Unit("national", str(NATIONAL_GRAPH)))
+    return units
+
+
+def validate_units(store: Store, units: list[Unit], shapes: Shapes, as_of: date,
+                   engine: str = "sparql") -> list[Finding]:
+    """Findings for the given units of a store whose context graph holds ``as_of``."""
+    if engine not in ("sparql", "pyshacl"):
+        raise BadInput(f"unknown engine {engine!r}; expected sparql or pyshacl")
+    findings: list[Finding] = []
+    compiled = compile_shapes(shapes.graph, SCOPE) if engine == "sparql" else None
+    base: Graph | None = None
+    if engine == "pyshacl" or (compiled and compiled.fallback):
+        base = _rdflib_graph(store, [str(NATIONAL_GRAPH), str(ONTOLOGY_GRAPH),
+                                     str(CONTEXT_GRAPH)])
+    for unit in units:
+        if compiled is not None:
+            findings += run_checks(store, compiled.checks, unit)
+            if compiled.fallback:
+                assert base is not None
+                findings += run_pyshacl(store, shapes, unit, base, compiled.fallback)
+        else:
+            assert base is not None
+            findings += run_pyshacl(store, shapes, unit, base)
+    return sorted(findings)
+
+
+def latest_run(store: Store) -> tuple[str, dict[str, str]] | None:
+    """The newest stored run's graph and its per-graph hashes."""
+    result = store.query(
+        "PREFIX bpss: <https://w3id.org/bpss-kg/def#>\n"
+        "SELECT ?g ?hashes WHERE { GRAPH ?g { ?run bpss:graphHashes ?hashes ; "
+        "<http://www.w3.org/ns/prov#endedAtTime> ?t } } ORDER BY DESC(?t) LIMIT 1")
+    for solution in result:  # type: ignore[union-attr]
+        return solution["g"].value, json.loads(solution["hashes"].value)
+    return None
+
+
+def validate_store(store: Store, *, county: str | None = None,
+                   shapes_files: list[Path] | None = None, as_of: date | None = None,
+                   engine: str = "sparql", changed: bool = False,
+                   record: bool = True) -> ValidationRun:
+    """Validate the store's counties (and national layer), store the report, return the run."""
+    shapes = load_shapes(shapes_files)
+    as_of = as_of or date.today()
+    units = units_of(store, county)
+    _write_context(store, as_of)
+    hashes = {u.graph: graph_hash(store, u.graph) for u in units}
+    skipped: list[str] = []
+    previous_findings: list[Finding] = []
+    if changed:
+        previous = latest_run(store)
+        if previous is not None:
+            graph_name, old_hashes = previous
+            keep = [u for u in units if old_hashes.get(u.graph) == hashes[u.graph]]
+            skipped = [u.name for u in keep]
+            kept_names = set(skipped)
+            previous_findings = [f for f in stored_findings(store, graph_name)
+                                 if f.unit in kept_names]
+            units_to_run = [u for u in units if u.name not in kept_names]
+        else:
+            units_to_run = units
+    else:
+        units_to_run = units
+    findings = validate_units(store, units_to_run, shapes, as_of, engine) + previous_findings
+    run = ValidationRun(sorted(findings), units, shapes, as_of, engine, graph_hashes=hashes,
+                        skipped_unchanged=skipped)
+    if record:
+        from .storage import store_run
+
+        store_run(store, run)
+    return run
+
+
+def stored_findings(store: Store, graph_name: str) -> list[Finding]:
+    from .storage import read_findings
+
+    return read_findings(store, graph_name)
+
+
+def validate_files(files: list[Path], *, shapes_files: list[Path] | None = None,
+                   as_of: date | None = None, engine: str = "sparql") -> ValidationRun:
+    """Validate RDF files against the shapes, with the bundled ontology and national layer.
+
+    Each named graph of the files is a unit; triples outside named graphs form one unit per
+    file. Nothing is written anywhere.
+    """
+    if not files:
+        raise BadInput("no files to validate")
+    shapes = load_shapes(shapes_files)
+    as_of = as_of or date.today()
+    store = OxigraphStore(None)
+    units: list[Unit] = []
+    sources = ontology_sources() + national_sources(with_sample_national=True)
+    for index, path in enumerate(files, start=1):
+        graph = str(GRAPH[f"file/{index}"])
+        sources.append(source_for_file(Path(path), graph))
+    store.load(sources)
+    for index, path in enumerate(files, start=1):
+        graph = str(GRAPH[f"file/{index}"])
+        if any(True for _ in store.quads(ox.NamedNode(graph))):
+            units.append(Unit(Path(path).name, graph))
+    reserved = {str(NATIONAL_GRAPH), str(ONTOLOGY_GRAPH)}
+    for name in store.named_graphs():
+        if name.value not in reserved and not name.value.startswith(str(GRAPH["file/"])):
+            units.append(Unit(_unit_name(name.value), name.value))
+    _write_context(store, as_of)
+    findings = validate_units(store, units, shapes, as_of, engine)
+    return ValidationRun(findings, units, shapes, as_of, engine)
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+__all__ = [
+    "KEEP_RUNS",
+    "VALIDATION_PREFIX",
+    "Literal",
+    "Unit",
+    "ValidationRun",
+    "new_run_id",
+    "validate_files",
+    "validate_store",
+    "validate_units",
+]
