@@ -20,3 +20,16 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+
+# The W3C SHACL test suite (w3c/data-shapes), as shipped in pySHACL's source distribution on
+# PyPI, for the engine conformance tests (tests/test_w3c_shacl.py). Not committed: fetched here.
+suite=.cache/shacl-test-suite
+if [ ! -f "$suite/core/manifest.ttl" ]; then
+  tmp=$(mktemp -d)
+  .venv/bin/python -m pip download -q --no-deps --no-binary :all: -d "$tmp" pyshacl==0.40.1
+  mkdir -p "$suite"
+  tar -xzf "$tmp"/pyshacl-0.40.1.tar.gz -C "$tmp"
+  cp -r "$tmp"/pyshacl-0.40.1/test/resources/sht_tests/. "$suite"/
+  cp "$tmp"/pyshacl-0.40.1/LICENSE.txt "$suite"/PYSHACL-LICENSE.txt 2>/dev/null || true
+  rm -rf "$tmp"
+fi

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from ..errors import BadInput
 
@@ -57,6 +57,7 @@ class Check:
     messages: tuple[tuple[str, str], ...]
     query: str
     value_is_focus: bool = False  # node-level SPARQL constraints report $this as the value
+    prebind: str | None = None  # a target query: run ``query`` once per focus node instead
 
 
 @dataclass
@@ -93,6 +94,8 @@ def _path(graph: Graph, node: object) -> str | None:
 
 def _targets(graph: Graph, shape: object) -> list[str]:
     patterns = []
+    if (shape, RDF.type, RDFS.Class) in graph:  # an implicit class target
+        patterns.append(f"?this {RDF_TYPE}/{SUBCLASS}* {_n3(shape)} .")
     for cls in graph.objects(shape, SH.targetClass):
         patterns.append(f"?this {RDF_TYPE}/{SUBCLASS}* {_n3(cls)} .")
     for node in graph.objects(shape, SH.targetNode):
@@ -120,7 +123,14 @@ def _messages(graph: Graph, *nodes: object) -> tuple[tuple[str, str], ...]:
 
 def _prefixes(graph: Graph, constraint: object) -> str:
     lines = []
-    for holder in graph.objects(constraint, SH.prefixes):
+    holders = list(graph.objects(constraint, SH.prefixes))
+    seen: set[object] = set()
+    while holders:
+        holder = holders.pop()
+        if holder in seen:
+            continue
+        seen.add(holder)
+        holders += list(graph.objects(holder, OWL.imports))
         for declaration in graph.objects(holder, SH.declare):
             prefix = graph.value(declaration, SH.prefix)
             namespace = graph.value(declaration, SH.namespace)
@@ -226,14 +236,109 @@ def _sparql_checks(graph: Graph, shape: object, targets: str, severity: str,
         text = text.replace("$this", "?this")
         if path is not None:
             text = text.replace("$PATH", path)
-        body = _inject(text, targets)
-        if body is None:
+        prefixes = _prefixes(graph, constraint)
+        joinable = _join_equivalent(prefixes + "\n" + text)
+        if joinable is None:
             return None
-        query = _prefixes(graph, constraint) + "\n" + body
-        checks.append(Check(_n3(shape), str(SH.SPARQLConstraintComponent), path_n3, severity,
-                            _messages(graph, constraint, shape), query,
-                            value_is_focus=path is None))
+        message = _messages(graph, constraint, shape)
+        if joinable:
+            body = _inject(text, targets)
+            if body is None:
+                return None
+            checks.append(Check(_n3(shape), str(SH.SPARQLConstraintComponent), path_n3,
+                                severity, message, prefixes + "\n" + body,
+                                value_is_focus=path is None))
+        else:  # exact pre-binding: one evaluation per focus node (SEP-0007 substitution)
+            checks.append(Check(_n3(shape), str(SH.SPARQLConstraintComponent), path_n3,
+                                severity, message, prefixes + "\n" + text,
+                                value_is_focus=path is None,
+                                prebind=f"SELECT ?this WHERE {{ {targets} }}"))
     return checks
+
+
+def _expression_vars(node: object, found: set[str]) -> set[str]:
+    from rdflib.term import Variable
+
+    if isinstance(node, Variable):
+        found.add(str(node))
+    elif isinstance(node, dict):
+        if getattr(node, "name", None) in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            return found  # EXISTS sees the enclosing solution's bindings
+        for value in node.values():
+            _expression_vars(value, found)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            _expression_vars(value, found)
+    return found
+
+
+def _certainly_bound(node: object) -> set[str]:
+    """Variables that every solution of an algebra pattern binds."""
+    from rdflib.term import Variable
+
+    name = getattr(node, "name", None)
+    if name == "BGP":
+        return {str(t) for triple in node.get("triples", []) for t in triple  # type: ignore[attr-defined]
+                if isinstance(t, Variable)}
+    if name == "Join":
+        return _certainly_bound(node.get("p1")) | _certainly_bound(node.get("p2"))  # type: ignore[attr-defined]
+    if name in ("LeftJoin", "Minus"):
+        return _certainly_bound(node.get("p1"))  # type: ignore[attr-defined]
+    if name == "Union":
+        return _certainly_bound(node.get("p1")) & _certainly_bound(node.get("p2"))  # type: ignore[attr-defined]
+    if name in ("Filter", "Project", "Distinct", "Reduced", "Slice", "OrderBy", "ToMultiSet"):
+        return _certainly_bound(node.get("p"))  # type: ignore[attr-defined]
+    if name == "Extend":
+        return _certainly_bound(node.get("p")) | {str(node.get("var"))}  # type: ignore[attr-defined]
+    if name == "Graph":
+        term = node.get("term")  # type: ignore[attr-defined]
+        extra = {str(term)} if isinstance(term, Variable) else set()
+        return _certainly_bound(node.get("p")) | extra  # type: ignore[attr-defined]
+    return set()
+
+
+def _join_equivalent(query: str) -> bool | None:
+    """Whether joining the targets first gives SHACL's pre-binding semantics.
+
+    True when every FILTER / BIND that mentions ?this sits over a pattern that binds ?this
+    (bottom-up SPARQL evaluation would otherwise see ?this unbound there); False when the
+    query needs real pre-binding; None when rdflib cannot read the query.
+    """
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        algebra = translateQuery(parseQuery(query)).algebra
+    except Exception:  # rdflib raises several parse error types
+        return None
+    ok = True
+
+    def walk(node: object) -> None:
+        nonlocal ok
+        if isinstance(node, dict):
+            name = getattr(node, "name", None)
+            if name in ("Filter", "Extend"):
+                expression = node.get("expr")
+                if "this" in _expression_vars(expression, set()) and \
+                        "this" not in _certainly_bound(node.get("p")):
+                    ok = False
+            if name == "ToMultiSet" or (name == "SelectQuery" and node is not algebra):
+                ok = False  # sub-queries scope ?this of their own
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+
+    walk(algebra.get("p"))
+    return ok
+
+
+def _custom_parameters(graph: Graph) -> set[object]:
+    """Parameters of constraint components that the shapes graph declares itself."""
+    return {path for component in graph.subjects(RDF.type, SH.ConstraintComponent)
+            for parameter in graph.objects(component, SH.parameter)
+            for path in graph.objects(parameter, SH.path)}
 
 
 def _own_keys(graph: Graph, node: object) -> set[URIRef]:
@@ -244,6 +349,7 @@ def compile_shapes(graph: Graph, scope: str = "") -> CompiledShapes:
     """Compile every shape of ``graph``; ``scope`` is extra SPARQL restricting ?this."""
     compiled = CompiledShapes()
     node_shapes = set(graph.subjects(RDF.type, SH.NodeShape)) | {
+        s for s in graph.subjects(RDF.type, RDFS.Class) if (s, SH.property, None) in graph} | {
         s for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
         for s in graph.subjects(p, None)}
     for shape in sorted(node_shapes, key=str):
@@ -258,7 +364,12 @@ def compile_shapes(graph: Graph, scope: str = "") -> CompiledShapes:
             continue
         keys = _own_keys(graph, shape)
         props = list(graph.objects(shape, SH.property))
+        custom = _custom_parameters(graph)
+        if any((p, SH.property, None) in graph or (p, SH.node, None) in graph for p in props):
+            compiled.fallback.append(shape)  # nested shapes: pySHACL
+            continue
         if keys & UNSUPPORTED or any(_own_keys(graph, p) & UNSUPPORTED for p in props) or \
+                keys & custom or any(_own_keys(graph, p) & custom for p in props) or \
                 (keys - SHAPE_KEYWORDS - COMPILED_COMPONENTS - QUALIFIERS
                  - {URIRef(str(k)) for k in keys if not str(k).startswith(str(SH))}):
             compiled.fallback.append(shape)
@@ -294,3 +405,15 @@ def compile_shapes(graph: Graph, scope: str = "") -> CompiledShapes:
     return compiled
 
 
+
+
+def root_shape(graph: Graph, shape: object) -> object:
+    """The node shape a (property) shape belongs to."""
+    seen = set()
+    while shape not in seen:
+        seen.add(shape)
+        parent = next(iter(graph.subjects(SH.property, shape)), None)
+        if parent is None:
+            return shape
+        shape = parent
+    return shape

@@ -48,4 +48,6 @@ def validate_with_pyshacl(data: Graph, shapes: Graph, focus_nodes: list[URIRef] 
         raise BadInput(f"ill-formed shapes: {error}") from None
     except ReportableRuntimeError as error:
         raise BadInput(f"validation failed: {error}") from None
+    if not isinstance(report, Graph):  # pySHACL's ValidationFailure
+        raise BadInput(f"pySHACL could not validate: {report}")
     return findings_from_report(report, unit)

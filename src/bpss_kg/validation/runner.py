@@ -23,7 +23,7 @@ from ..errors import BadInput, NotFound
 from ..loading import national_sources, ontology_sources, source_for_file
 from ..namespaces import BPSS, GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
 from ..store import OxigraphStore, Store
-from .compiled import Check, compile_shapes
+from .compiled import Check, compile_shapes, root_shape
 from .findings import Finding
 from .reference import validate_with_pyshacl
 from .shapes import Shapes, load_shapes
@@ -99,24 +99,39 @@ def run_checks(store: Store, checks: list[Check], unit: Unit) -> list[Finding]:
     findings = []
     unit_iri = f"<{unit.graph}>"
     for check in checks:
-        result = store.query(check.query.replace(UNIT_TOKEN, unit_iri), default_graphs=default)
-        names = [v.value for v in result.variables]  # type: ignore[union-attr]
-        for solution in result:  # type: ignore[union-attr]
-            this = solution["this"]
-            if this is None:
-                continue
-            value = solution["value"] if "value" in names else None
-            path = solution["path"] if "path" in names else None
-            if value is None and check.value_is_focus:
-                value = this
-            findings.append(Finding(
-                focus=str(this), shape=check.shape, component=check.component,
-                path=str(path) if path is not None else check.path,
-                value=str(value) if value is not None else None,
-                severity=check.severity,
-                messages=_substitute(check.messages, solution, names),
-                unit=unit.name))
+        for result in _results(store, check, unit_iri, default):
+            findings += _findings_of(check, result, unit)
     return sorted(set(findings))
+
+
+def _results(store: Store, check: Check, unit_iri: str, default: list) -> list:  # type: ignore[type-arg]
+    query = check.query.replace(UNIT_TOKEN, unit_iri)
+    if check.prebind is None:
+        return [store.query(query, default_graphs=default)]
+    focus = store.query(check.prebind.replace(UNIT_TOKEN, unit_iri), default_graphs=default)
+    return [store.query(query, default_graphs=default, bindings={"this": s["this"]})
+            for s in focus]  # type: ignore[union-attr]
+
+
+def _findings_of(check: Check, result: object, unit: Unit) -> list[Finding]:
+    findings = []
+    names = [v.value for v in result.variables]  # type: ignore[attr-defined]
+    for solution in result:  # type: ignore[attr-defined]
+        this = solution["this"]
+        if this is None:
+            continue
+        value = solution["value"] if "value" in names else None
+        path = solution["path"] if "path" in names else None
+        if value is None and check.value_is_focus:
+            value = this
+        findings.append(Finding(
+            focus=str(this), shape=check.shape, component=check.component,
+            path=str(path) if path is not None else check.path,
+            value=str(value) if value is not None else None,
+            severity=check.severity,
+            messages=_substitute(check.messages, solution, names),
+            unit=unit.name))
+    return findings
 
 
 def _rdflib_graph(store: Store, graphs: list[str]) -> Graph:
@@ -143,18 +158,18 @@ def run_pyshacl(store: Store, shapes: Shapes, unit: Unit, base: Graph,
     for triple in _rdflib_graph(store, [unit.graph]):
         data.add(triple)
     shapes_graph = shapes.graph
-    if use_shapes is not None:
-        from pyshacl import validate
+    findings = validate_with_pyshacl(data, shapes_graph, _focus_nodes(store, unit), unit.name)
+    if use_shapes is None:
+        return findings
+    return only_from(shapes_graph, findings, use_shapes)
 
-        if not use_shapes:
-            return []
-        _c, report, _t = validate(data, shacl_graph=shapes_graph, inference="none",
-                                  advanced=True, focus_nodes=_focus_nodes(store, unit),
-                                  use_shapes=use_shapes)
-        from .reference import findings_from_report
 
-        return findings_from_report(report, unit.name)
-    return validate_with_pyshacl(data, shapes_graph, _focus_nodes(store, unit), unit.name)
+def only_from(shapes_graph: Graph, findings: list[Finding], shapes: list) -> list[Finding]:  # type: ignore[type-arg]
+    """The findings whose source shape belongs to one of ``shapes``."""
+    from .findings import _term
+
+    wanted = set(shapes)
+    return [f for f in findings if root_shape(shapes_graph, _term(f.shape)) in wanted]
 
 
 def units_of(store: Store, county: str | None = None, include_national: bool = True) -> list[Unit]:
@@ -293,3 +308,38 @@ __all__ = [
     "validate_store",
     "validate_units",
 ]
+
+
+def validate_graph(data: Graph, shapes_graph: Graph) -> list[Finding]:
+    """Validate an rdflib data graph against any shapes graph with the compiled engine (pySHACL
+    for the shapes it does not compile). Focus nodes are all targets, as SHACL defines them."""
+    from .shapes import name_anonymous_shapes
+
+    shapes = Graph()
+    for triple in shapes_graph:
+        shapes.add(triple)
+    name_anonymous_shapes(shapes)
+    compiled = compile_shapes(shapes, "")
+    store = OxigraphStore(None)
+    unit = Unit("data", str(GRAPH["data"]))
+    store.load([source_for_data(data, unit.graph)])
+    findings = run_checks(store, compiled.checks, unit)
+    if compiled.fallback:
+        from pyshacl import validate
+
+        from .reference import findings_from_report
+
+        _c, report, _t = validate(data, shacl_graph=shapes, inference="none", advanced=True)
+        if not isinstance(report, Graph):
+            raise BadInput(f"pySHACL could not validate: {report}")
+        findings += only_from(shapes, findings_from_report(report, unit.name),
+                              compiled.fallback)
+    return sorted(findings)
+
+
+def source_for_data(data: Graph, graph: str):  # type: ignore[no-untyped-def]
+    from ..store.base import LoadSource
+
+    return LoadSource(name="data", format=ox.RdfFormat.N_TRIPLES,
+                      data=data.serialize(format="nt", encoding="utf-8"),
+                      graph=ox.NamedNode(graph))
