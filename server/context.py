@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from bpss_kg.config import Settings
+from bpss_kg.search import rebuild_index
 from bpss_kg.store import Store
 from bpss_kg.store.query_service import QueryService
 
@@ -19,8 +20,9 @@ class ServerContext:
     queries: QueryService
 
     def after_write(self) -> None:
-        """Make a write visible to the query workers."""
+        """Make a write visible to the query workers and to search."""
         self.queries.after_write()
+        rebuild_index(self.store)
 
 
 def context() -> ServerContext:

@@ -87,6 +87,11 @@ class OxigraphStore:
         self.description = f"oxigraph:{self._root}" if self._root else "oxigraph:memory"
         self._db = self._open()
 
+    @property
+    def directory(self) -> Path | None:
+        """The store directory (None in memory); indexes kept beside the store live here."""
+        return self._root
+
     # -- opening -----------------------------------------------------------------------------
     def _open(self) -> ox.Store:
         if self._root is None:

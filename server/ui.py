@@ -1,0 +1,202 @@
+"""The web UI: server-rendered pages over the library's read models (``bpss_kg.browse``).
+
+Paths are stable: ``/``, ``/search?q=``, ``/resource?iri=IRI`` (and ``/id/…`` for IRIs under
+``https://w3id.org/bpss-kg/id/``), ``/ontology``, ``/national-list``, ``/county/<code>``,
+``/compare?counties=<code>,<code>``, ``/query``; ``?lang=en`` switches to English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, g, render_template, request, url_for
+
+from bpss_kg.browse.compare import compare_counties, comparison_csv, parse_codes
+from bpss_kg.browse.county import county_dashboard
+from bpss_kg.browse.labels import language
+from bpss_kg.browse.national_tree import national_tree
+from bpss_kg.browse.ontology_view import ontology_view
+from bpss_kg.browse.resource import RDF_FORMATS, describe, parse_iri, resource_rdf
+from bpss_kg.browse.summary import summary
+from bpss_kg.errors import BadInput, BpssError
+from bpss_kg.namespaces import ID
+from bpss_kg.queries import library
+from bpss_kg.search import search as search_index
+
+from .context import context
+from .errors import status_for
+from .messages import message
+
+blueprint = Blueprint("ui", __name__, template_folder="templates")
+
+HTML = "text/html"
+NEGOTIABLE = {"text/turtle": "turtle", "application/x-turtle": "turtle",
+              "application/ld+json": "jsonld", "application/n-triples": "ntriples",
+              "application/rdf+xml": "rdfxml"}
+FORMAT_PARAM = {"turtle": "turtle", "ttl": "turtle", "jsonld": "jsonld", "json-ld": "jsonld",
+                "nt": "ntriples", "ntriples": "ntriples", "rdfxml": "rdfxml", "rdf": "rdfxml"}
+
+
+@blueprint.before_app_request
+def choose_language() -> None:
+    """Chinese unless ``?lang=en``; every link and form of the UI carries the choice on."""
+    g.lang = language(request.args.get("lang"))
+
+
+def _lang() -> str:
+    return getattr(g, "lang", "zh")
+
+
+def link(endpoint: str, **values: Any) -> str:
+    """A URL for ``endpoint`` that keeps the chosen language."""
+    if _lang() == "en":
+        values.setdefault("lang", "en")
+    return url_for(endpoint, **values)
+
+
+def resource_link(iri: str) -> str:
+    """Where the UI shows ``iri``: county IRIs open the dashboard, others the resource page."""
+    return link("ui.resource", iri=iri)
+
+
+def switch_language_url() -> str:
+    args = request.args.to_dict(flat=True)
+    args["lang"] = "zh" if _lang() == "en" else "en"
+    return f"{request.path}?{urlencode(args)}"
+
+
+def page_url(page: int) -> str:
+    args = request.args.to_dict(flat=True)
+    args["page"] = str(page)
+    return f"{request.path}?{urlencode(args)}"
+
+
+@blueprint.app_context_processor
+def helpers() -> dict[str, Any]:
+    lang = _lang()
+    return {"lang": lang, "t": lambda key, **v: message(key, lang, **v), "link": link,
+            "resource_link": resource_link, "switch_language_url": switch_language_url,
+            "page_url": page_url}
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise BadInput(f"page must be a number, not {raw!r}") from None
+
+
+@blueprint.errorhandler(BpssError)
+def error_page(error: BpssError) -> tuple[str, int]:
+    return render_template("error.html", error=error), status_for(error)
+
+
+@blueprint.get("/")
+def home() -> str:
+    return render_template("home.html", summary=summary(context().store, _lang(), _page()))
+
+
+@blueprint.get("/search")
+def search() -> str:
+    text = request.args.get("q", "")
+    results = search_index(context().store, text, _page())
+    return render_template("search.html", q=text, results=results)
+
+
+def _wanted_rdf() -> str | None:
+    """The RDF format the client asks for, or None for HTML (browsers)."""
+    wanted = request.args.get("format")
+    if wanted:
+        if wanted.lower() == "html":
+            return None
+        if wanted.lower() not in FORMAT_PARAM:
+            raise BadInput(f"format must be html, turtle, jsonld, nt or rdfxml, not {wanted!r}")
+        return FORMAT_PARAM[wanted.lower()]
+    best = request.accept_mimetypes.best_match([HTML, "application/xhtml+xml", *NEGOTIABLE])
+    return NEGOTIABLE.get(best or HTML)
+
+
+def _resource_response(iri_text: str) -> Response | str:
+    store = context().store
+    iri = parse_iri(iri_text)
+    fmt = _wanted_rdf()
+    if fmt is not None:
+        media = RDF_FORMATS[fmt][1]
+        return Response(resource_rdf(store, iri, fmt), content_type=f"{media}; charset=utf-8",
+                        headers={"Vary": "Accept"})
+    view = describe(store, iri, _lang(), _page())
+    county_code = None
+    if iri.value.startswith(str(ID["place/"])) and any(
+            t.iri.endswith("#County") for t in view.types):
+        county_code = iri.value.rsplit("/", 1)[-1]
+    response = Response(render_template("resource.html", view=view, county_code=county_code),
+                        content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@blueprint.get("/resource")
+def resource() -> Response | str:
+    return _resource_response(request.args.get("iri", ""))
+
+
+@blueprint.get("/id/<path:rest>")
+def resource_under_base(rest: str) -> Response | str:
+    """IRIs under ``https://w3id.org/bpss-kg/id/`` answered at this server's ``/id/…``."""
+    return _resource_response(str(ID[rest]))
+
+
+@blueprint.get("/ontology")
+def ontology() -> str:
+    return render_template("ontology.html", view=ontology_view(context().store, _lang()))
+
+
+@blueprint.get("/national-list")
+def national_list() -> str:
+    return render_template("national_list.html", tree=national_tree(context().store, _lang()))
+
+
+@blueprint.get("/county/<code>")
+def county(code: str) -> str:
+    lang = _lang()
+    dashboard = county_dashboard(context().store, code, lang)
+    latest = max((row.year for row in dashboard.indicators), default="")
+    chart = {
+        "labels": {"value": f"{dashboard.label} ({latest})",
+                   "baseline": message("chart.baseline", lang)},
+        "rows": [{"label": row.label, "unit": row.unit, "value": row.value,
+                  "baseline": row.baseline, "meets": row.meets}
+                 for row in dashboard.indicators],
+    }
+    return render_template("county.html", d=dashboard, chart=chart)
+
+
+@blueprint.get("/compare")
+def compare() -> Response | str:
+    raw = ",".join(request.args.getlist("counties"))
+    if not raw:
+        return render_template("compare.html", comparison=None, raw="")
+    codes = parse_codes(raw)
+    comparison = compare_counties(context().store, codes, _lang())
+    if request.args.get("format") == "csv":
+        body = "\ufeff" + comparison_csv(comparison, _lang())  # BOM: Excel reads UTF-8
+        name = "compare-" + "-".join(codes) + ".csv"
+        return Response(body, content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    chart = {
+        "counties": [county.label for county in comparison.counties],
+        "baseline": message("chart.baseline", _lang()),
+        "indicators": [{"label": ind.label, "unit": ind.unit, "baseline": ind.baseline,
+                        "values": [v.value if v else None for v in ind.values]}
+                       for ind in comparison.indicators],
+    }
+    return render_template("compare.html", comparison=comparison, raw=",".join(codes),
+                           chart=chart)
+
+
+@blueprint.get("/query")
+def query() -> str:
+    queries = [q.to_dict() for q in library().values()]
+    return render_template("query.html", queries=queries)
