@@ -89,6 +89,7 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
                                   "待补 (to be completed): the name and attributes are not in our "
                                   "sources yet."),
     "placeholder": ("待补", "to be completed (待补)"),
+    "placeholder.short": ("待补", "TBC"),
     "county.title": ("{name} 县域看板", "{name}: county dashboard"),
     "county.synthetic": ("注意：本县数据为合成示例数据，非官方数据。",
                          "Note: this county's data is a synthetic sample, not official data."),

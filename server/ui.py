@@ -158,6 +158,12 @@ def national_list() -> str:
     return render_template("national_list.html", tree=national_tree(context().store, _lang()))
 
 
+def chart_label(label: str, unit: str, lang: str) -> str:
+    if not unit:
+        return label
+    return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+
+
 @blueprint.get("/county/<code>")
 def county(code: str) -> str:
     lang = _lang()
@@ -166,7 +172,7 @@ def county(code: str) -> str:
     chart = {
         "labels": {"value": f"{dashboard.label} ({latest})",
                    "baseline": message("chart.baseline", lang)},
-        "rows": [{"label": row.label, "unit": row.unit, "value": row.value,
+        "rows": [{"label": chart_label(row.label, row.unit, lang), "value": row.value,
                   "baseline": row.baseline, "meets": row.meets}
                  for row in dashboard.indicators],
     }
@@ -188,7 +194,8 @@ def compare() -> Response | str:
     chart = {
         "counties": [county.label for county in comparison.counties],
         "baseline": message("chart.baseline", _lang()),
-        "indicators": [{"label": ind.label, "unit": ind.unit, "baseline": ind.baseline,
+        "indicators": [{"label": chart_label(ind.label, ind.unit, _lang()),
+                        "baseline": ind.baseline,
                         "values": [v.value if v else None for v in ind.values]}
                        for ind in comparison.indicators],
     }

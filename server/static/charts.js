@@ -20,7 +20,7 @@
   }
 
   function category(row) {
-    return row.unit ? row.label + "（" + row.unit + "）" : row.label;
+    return row.label;
   }
 
   var indicators = data("indicator-data");
