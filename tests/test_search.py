@@ -95,6 +95,7 @@ def test_a_server_update_is_searchable(tmp_path) -> None:
                          "Authorization": "Bearer t0ken"})
             with urllib.request.urlopen(request, timeout=10) as response:
                 assert response.status == 204
+        app.extensions["bpss_kg"].search_index.wait(timeout=30)
         assert top(store, "新设服务", 1) == [("东营区新设服务办公室", "other", "substring")]
     finally:
         app.extensions["bpss_kg"].queries.close()

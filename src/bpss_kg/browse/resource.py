@@ -30,18 +30,18 @@ SELECT ?s ?p ?o ?pl ?ol WHERE {
   OPTIONAL { ?o rdfs:label|skos:prefLabel ?ol }
 }
 """
+# no ORDER BY: sorting 80k links to a status concept takes seconds on the national dataset;
+# Oxigraph returns index order, stable while the store does not change
 _INCOMING = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?o ?s ?p ?sl ?pl WHERE {
-  { SELECT DISTINCT ?o ?s ?p WHERE { ?s ?p ?o } ORDER BY ?p ?s LIMIT %(limit)d OFFSET %(offset)d }
+  { SELECT ?o ?s ?p WHERE { ?s ?p ?o } LIMIT %(limit)d OFFSET %(offset)d }
   OPTIONAL { ?s rdfs:label|skos:prefLabel ?sl }
   OPTIONAL { ?p rdfs:label ?pl }
 }
 """
-_INCOMING_COUNT = """
-SELECT ?o (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?o ?s ?p WHERE { ?s ?p ?o } } GROUP BY ?o
-"""
+_INCOMING_COUNT = "SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?o"
 _GRAPHS = "SELECT DISTINCT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g LIMIT 20"
 _TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
