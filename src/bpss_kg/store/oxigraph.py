@@ -92,6 +92,20 @@ class OxigraphStore:
         """The store directory (None in memory); indexes kept beside the store live here."""
         return self._root
 
+    @classmethod
+    def open_snapshot(cls, path: Path) -> OxigraphStore:
+        """A read-only view of a checkpoint made by ``snapshot`` (for worker processes)."""
+        store = cls.__new__(cls)
+        store.union_default_graph = True
+        store.read_only = True
+        store._root = None
+        store.description = f"oxigraph-snapshot:{path}"
+        try:
+            store._db = ox.Store.read_only(str(path))
+        except OSError as error:
+            raise _io_error(path, error) from error
+        return store
+
     # -- opening -----------------------------------------------------------------------------
     def _open(self) -> ox.Store:
         if self._root is None:
