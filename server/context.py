@@ -19,8 +19,11 @@ class ServerContext:
     queries: QueryService
 
     def after_write(self) -> None:
-        """Make a write visible to the query workers."""
+        """Make a write visible to the query workers and to search (rebuilt on next use)."""
+        from bpss_kg.browse.search import forget_index
+
         self.queries.after_write()
+        forget_index(self.store)
 
 
 def context() -> ServerContext:

@@ -95,6 +95,9 @@ def load(
         with _progress(total) as bar:
             task = bar.add_task("loading", total=total)
             report = loading.load_sources(db, sources, lambda n: bar.advance(task, n))
+        from .browse.search import refresh_index
+
+        refresh_index(db)
         out.print(f"loaded {len(report.documents)} document(s): "
                   f"{report.quads_after - report.quads_before:+,} quads, "
                   f"{report.quads_after:,} in the store")
@@ -109,6 +112,9 @@ def load_list(
     """Replace the national service list by the one built from TABLE."""
     with opened_store(store) as db:
         count = loading.load_national_list(db, table)
+        from .browse.search import refresh_index
+
+        refresh_index(db)
         out.print(f"national list replaced: {count:,} triples from {table}")
 
 
@@ -245,6 +251,10 @@ def import_table(
 
     with opened_store(store) as db:
         preview = run_import(db, table, county, dry_run=dry_run, indicators=indicators)
+        if preview.ok and not dry_run:
+            from .browse.search import refresh_index
+
+            refresh_index(db)
     if not preview.ok:
         for problem in preview.problems:
             err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
@@ -364,6 +374,9 @@ def serve(
         with opened_store(store) as db:
             if len(db) == 0:
                 report = loading.load_sample(db)
+                from .browse.search import refresh_index
+
+                refresh_index(db)
                 err.print(f"loaded the sample data: {report.quads_after:,} quads")
     try:
         handle = open_store(settings)

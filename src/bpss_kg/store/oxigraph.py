@@ -87,6 +87,11 @@ class OxigraphStore:
         self.description = f"oxigraph:{self._root}" if self._root else "oxigraph:memory"
         self._db = self._open()
 
+    @property
+    def path(self) -> Path | None:
+        """The store directory (None in memory)."""
+        return self._root
+
     @classmethod
     def open_snapshot(cls, path: Path) -> OxigraphStore:
         """A read-only view of a checkpoint made by ``snapshot`` (for worker processes)."""

@@ -1,0 +1,1 @@
+"""Read models for the web pages: search, resource descriptions, dashboards, comparisons."""
