@@ -1,0 +1,174 @@
+"""XLSX workbooks: the blank template and a county's exported table (same layout).
+
+Sheet 标准明细表: a title row, the header row (GB/T 13016 columns first, then bpss-kg's), data;
+drop-down lists for 子体系, 标准类别, 状态, 宜定级别 and 合成数据 (labels from the ontology).
+Sheet 指标: indicator values. Sheet 说明: instructions in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .columns import (
+    INDICATOR_COLUMNS,
+    INDICATORS_SHEET,
+    INSTRUCTIONS_SHEET,
+    STANDARD_COLUMNS,
+    STANDARDS_SHEET,
+    Column,
+)
+from .vocabulary import vocabulary
+
+GBT13016_KEYS = ("row_no", "system_number", "title", "number", "level", "implemented",
+                 "supersedes", "notes")
+BPSS_KEYS = ("subsystem", "kind", "items", "status", "issuer", "issuer_iri", "issued",
+             "reviewed", "title_en", "references", "source", "synthetic", "iri")
+_BY_KEY = {c.key: c for c in STANDARD_COLUMNS}
+STANDARD_LAYOUT: tuple[Column, ...] = tuple(_BY_KEY[k] for k in (*GBT13016_KEYS, *BPSS_KEYS))
+DATE_KEYS = {"implemented", "issued", "reviewed"}
+DATA_ROWS = 2000
+"""Rows the drop-down lists cover."""
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_BPSS_FILL = PatternFill("solid", fgColor="E2EFDA")
+_WIDTHS = {"title": 40, "title_en": 40, "items": 24, "issuer": 26, "issuer_iri": 30,
+           "notes": 24, "kind": 16, "number": 22, "supersedes": 22, "references": 22}
+
+
+def _header(sheet: Worksheet, columns: tuple[Column, ...], title: str, bpss_from: int) -> None:
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    for position, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=2, column=position, value=column.header)
+        cell.font = Font(bold=True)
+        cell.fill = _BPSS_FILL if position > bpss_from else _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        sheet.column_dimensions[get_column_letter(position)].width = _WIDTHS.get(column.key, 14)
+    sheet.freeze_panes = "A3"
+
+
+def _validation(sheet: Worksheet, columns: tuple[Column, ...], key: str, values: list[str],
+                strict: bool, prompt: str) -> None:
+    position = next(i for i, c in enumerate(columns, start=1) if c.key == key)
+    letter = get_column_letter(position)
+    rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                          showDropDown=False, showErrorMessage=True,
+                          errorStyle="stop" if strict else "warning",
+                          promptTitle=columns[position - 1].header, prompt=prompt)
+    rule.showInputMessage = True
+    sheet.add_data_validation(rule)
+    rule.add(f"{letter}3:{letter}{DATA_ROWS + 2}")
+
+
+def _write_rows(sheet: Worksheet, columns: tuple[Column, ...], rows: list[dict[str, object]]
+                ) -> None:
+    for offset, row in enumerate(rows):
+        for position, column in enumerate(columns, start=1):
+            value = row.get(column.key, "")
+            if value in ("", None):
+                continue
+            cell = sheet.cell(row=3 + offset, column=position, value=value)
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            elif column.key in ("number", "system_number", "supersedes", "references",
+                                "items"):
+                cell.number_format = "@"
+
+
+def workbook_bytes(standards: list[dict[str, object]] | None = None,
+                   indicators: list[dict[str, object]] | None = None,
+                   title: str = "基本公共服务标准明细表") -> bytes:
+    """The XLSX file: empty lists give the blank template."""
+    vocab = vocabulary()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = STANDARDS_SHEET
+    _header(sheet, STANDARD_LAYOUT, f"{title}（GB/T 13016—2018 标准明细表）",
+            len(GBT13016_KEYS))
+    _validation(sheet, STANDARD_LAYOUT, "subsystem", [c.zh for c in vocab.subsystems], True,
+                "GB/T 43507—2023 的三个子体系 / one of the three sub-systems")
+    _validation(sheet, STANDARD_LAYOUT, "kind", [c.zh for c in vocab.kinds], False,
+                "十类标准之一；多个用“；”分隔 / one of the ten kinds; several separated by ；")
+    _validation(sheet, STANDARD_LAYOUT, "status", [c.zh for c in vocab.statuses], True,
+                "标准状态 / status of the standard")
+    _validation(sheet, STANDARD_LAYOUT, "level", [c.zh for c in vocab.levels], False,
+                "宜定级别；留空则按标准编号判断 / level; empty = from the number")
+    _validation(sheet, STANDARD_LAYOUT, "synthetic", ["是", "否"], True,
+                "合成（示例）数据填“是” / 是 for synthetic sample data")
+    _write_rows(sheet, STANDARD_LAYOUT, standards or [])
+
+    values = book.create_sheet(INDICATORS_SHEET)
+    _header(values, INDICATOR_COLUMNS, "指标数值 / indicator values", len(INDICATOR_COLUMNS))
+    _validation(values, INDICATOR_COLUMNS, "synthetic", ["是", "否"], True,
+                "合成（示例）数据填“是” / 是 for synthetic sample data")
+    _write_rows(values, INDICATOR_COLUMNS, indicators or [])
+
+    notes = book.create_sheet(INSTRUCTIONS_SHEET)
+    _instructions(notes)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def template_bytes() -> bytes:
+    """The blank template: header rows, drop-down lists, instructions, indicator sheet."""
+    return workbook_bytes()
+
+
+def _instructions(sheet: Worksheet) -> None:
+    vocab = vocabulary()
+    lines: list[tuple[str, str]] = [
+        ("填表说明", "How to fill in the table"),
+        ("“标准明细表”工作表：每行一项标准；第2行为表头，请勿改动列名（可调整列的顺序）。",
+         "Sheet 标准明细表: one standard per row; row 2 is the header — keep the column names "
+         "(the order may change)."),
+        ("蓝色列为 GB/T 13016—2018 标准明细表的列；绿色列为 bpss-kg 需要的列。",
+         "Blue columns are those of the GB/T 13016—2018 detail table; green ones are what "
+         "bpss-kg needs."),
+        ("必填：标准名称、标准类别、状态；标准编号与标准体系编号至少填一项（未编号的标准用标准体系编号标识）。",
+         "Required: 标准名称 (title), 标准类别 (kind), 状态 (status); and the standard number or, "
+         "for an unnumbered standard, the system number."),
+        ("标准编号写作 DB37/T 4512—2022；“-”“—”“–”“－”和空格的差异会自动统一。",
+         "Standard numbers as DB37/T 4512—2022; dashes and spaces are normalised."),
+        ("日期可写 2023-12-28、2023/12/28、2023年12月28日、20231228，或使用 Excel 日期。",
+         "Dates as 2023-12-28, 2023/12/28, 2023年12月28日, 20231228 or Excel dates."),
+        ("子体系：" + "、".join(c.zh for c in vocab.subsystems) + "（留空则由标准类别推出）。",
+         "Sub-system: " + ", ".join(c.en for c in vocab.subsystems)
+         + " (empty: taken from the kind)."),
+        ("标准类别：" + "、".join(c.zh for c in vocab.kinds) + "（多个用“；”分隔）。",
+         "Kind: " + ", ".join(c.en for c in vocab.kinds) + " (several separated by ；)."),
+        ("状态：" + "、".join(c.zh for c in vocab.statuses) + "。",
+         "Status: " + ", ".join(c.en for c in vocab.statuses) + "."),
+        ("实施的国家基本公共服务项目：项目序号（1–81）或项目名称；本县增补项目写“地方1”等；多个用“；”或“、”分隔。",
+         "Service items: item number (1–81) or name; local additions as 地方1 …; several "
+         "separated by ； or 、."),
+        ("被代替标准号、规范性引用文件：标准编号，多个用“；”分隔。",
+         "Superseded standards, normative references: standard numbers separated by ；."),
+        ("发布机构：机构名称（按名称查找）；“发布机构标识”可填 IRI 以指定机构，通常留空。",
+         "Issuing body: its name (looked up by name); 发布机构标识 may pin it by IRI, usually "
+         "empty."),
+        ("来源：来源标识（如 synthetic）；合成数据：示例或合成数据填“是”。",
+         "Source: a source id (e.g. synthetic); 合成数据: 是 for sample or synthetic data."),
+        ("“指标”工作表：指标名称、年度、数值、单位，每行一个县域指标值。",
+         "Sheet 指标: indicator name, year, value, unit — one county value per row."),
+        ("导入时检查每个单元格；有任何错误则不导入任何内容，并列出工作表、行、列、值和原因。",
+         "Every cell is checked on import; with any error nothing is imported and each "
+         "problem is listed by sheet, row, column, value and reason."),
+        ("命令：bpss-kg import 表格.xlsx --county 370502 [--dry-run]",
+         "Command: bpss-kg import TABLE.xlsx --county 370502 [--dry-run]"),
+    ]
+    sheet.column_dimensions["A"].width = 90
+    sheet.column_dimensions["B"].width = 90
+    for number, (zh, en) in enumerate(lines, start=1):
+        sheet.cell(row=number, column=1, value=zh).alignment = Alignment(wrap_text=True)
+        sheet.cell(row=number, column=2, value=en).alignment = Alignment(wrap_text=True)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["B1"].font = Font(bold=True, size=14)
