@@ -34,4 +34,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
+    from . import tables
+
+    app.register_blueprint(tables.blueprint)
     return app
