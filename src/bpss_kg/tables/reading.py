@@ -28,7 +28,7 @@ def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[Problem]]
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(data)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(data, PurePath(filename).stem)
+        return _read_csv(data, PurePath(filename).name)
     if suffix == ".xls":
         reason = ("旧版 .xls 格式不受支持，请另存为 .xlsx 或 .csv",
                   "the old .xls format is not supported; save as .xlsx or .csv")
