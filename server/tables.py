@@ -1,22 +1,25 @@
-"""Standard detail tables over HTTP: upload → problems or summary → confirm; the blank template.
+"""Standard detail tables over HTTP: upload → problems, or the validation report of the would-be
+county graph → confirm; the blank template; a plain upload page.
 
 ``POST /api/import/preview`` (multipart: ``file``, ``county``, optional ``indicators``) checks a
 table and writes nothing; ``POST /api/import/commit`` (same form, bearer token) writes it;
-``GET /api/template.xlsx`` is the blank template.
+``GET /api/template.xlsx`` is the blank template; ``/import`` is the form.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.datastructures import FileStorage
 
 from bpss_kg.errors import BadInput
 from bpss_kg.tables import ImportPreview, commit_import, preview_import, template_bytes
+from bpss_kg.validation.report import render_text
+from bpss_kg.validation.runner import ValidationRun, validate_county_graph
 
-from .auth import requires_token
+from .auth import requires_token, token_ok
 from .context import context
 
-blueprint = Blueprint("tables", __name__, url_prefix="/api")
+blueprint = Blueprint("tables", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -45,27 +48,66 @@ def _preview() -> ImportPreview:
                           indicator_filename=indicators[1] if indicators else None)
 
 
-@blueprint.post("/import/preview")
-def import_preview() -> Response:
-    """Check an uploaded table; the problems, or a summary of what would be written."""
-    return jsonify(_preview().to_dict())
-
-
-@blueprint.post("/import/commit")
-@requires_token
-def import_commit() -> Response:
-    """Check and write an uploaded table (all or nothing)."""
-    preview = _preview()
+def _validation(preview: ImportPreview) -> ValidationRun | None:
     if not preview.ok:
-        response = jsonify(preview.to_dict())
-        response.status_code = 400
-        return response
-    commit_import(context().store, preview)
-    context().after_write()
-    return jsonify(preview.to_dict() | {"written": True})
+        return None
+    return validate_county_graph(preview.graph, preview.county)
 
 
-@blueprint.get("/template.xlsx")
+@blueprint.get("/api/template.xlsx")
 def template() -> Response:
     return Response(template_bytes(), mimetype=XLSX, headers={
-        "Content-Disposition": "attachment; filename=bpss-kg-template.xlsx"})
+        "Content-Disposition": "attachment; filename=standard-detail-table-template.xlsx"})
+
+
+@blueprint.post("/api/import/preview")
+def preview() -> Response:
+    """Check an uploaded table: its problems, or a summary and the would-be graph's report."""
+    result = _preview()
+    body = result.to_dict()
+    run = _validation(result)
+    if run is not None:
+        body["validation"] = {"conforms": run.conforms,
+                              "findings": [f.to_dict() | {"fault": run.shapes.info(f.shape).fault}
+                                           for f in run.findings]}
+    return jsonify(body)
+
+
+@blueprint.post("/api/import/commit")
+@requires_token
+def commit() -> Response:
+    """Check and write an uploaded table (all or nothing)."""
+    result = _preview()
+    if not result.ok:
+        response = jsonify(result.to_dict())
+        response.status_code = 400
+        return response
+    commit_import(context().store, result)
+    context().after_write()
+    return jsonify(result.to_dict() | {"imported": True, "triples_written": len(result.graph)})
+
+
+@blueprint.route("/import", methods=["GET", "POST"])
+def page() -> str:
+    """A plain form: check a table, read its problems or validation report, then import."""
+    lang = "en" if request.args.get("lang") == "en" else "zh"
+    state: dict[str, object] = {"lang": lang}
+    if request.method == "POST":
+        try:
+            result = _preview()
+            state["preview"] = result.to_dict()
+            run = _validation(result)
+            if run is not None:
+                state["report"] = render_text(run)
+            if request.form.get("action") == "import" and result.ok:
+                if not context().settings.update_token:
+                    state["error"] = "写入未开启（未配置令牌） / writes are disabled (no token)"
+                elif not token_ok(request.form.get("token")):
+                    state["error"] = "令牌错误 / wrong token"
+                else:
+                    commit_import(context().store, result)
+                    state["written"] = len(result.graph)
+                    context().after_write()
+        except BadInput as error:
+            state["error"] = str(error)
+    return render_template("import.html", **state)

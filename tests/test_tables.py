@@ -349,6 +349,10 @@ def test_import_keeps_what_the_table_does_not_carry(sample):
     assert len(set(after.subjects(RDF.type, BPSS.Standard))) == 2
     assert (ID["system/county/370502"], BPSS.declaresItem, ID["list/national-2023/item/01"]) \
         in after
+    # no indicator sheet in the upload: the county's indicator values stay
+    observations = set(before.subjects(RDF.type, BPSS.IndicatorObservation))
+    assert len(observations) == 10
+    assert observations == set(after.subjects(RDF.type, BPSS.IndicatorObservation))
 
 
 # -- HTTP --------------------------------------------------------------------------------------
@@ -410,7 +414,7 @@ def test_http_preview_commit_and_template(national_store, tmp_path):
             assert len(graph_of(store, GRAPH)) == 0
             status, body = _post(f"{url}/api/import/commit", {"county": COUNTY}, {"file": good},
                                  token=TOKEN)
-            assert status == 200 and body["written"] is True
+            assert status == 200 and body["imported"] is True
             assert len(graph_of(store, GRAPH)) == body["triples"]
             status, _ = _post(f"{url}/api/import/preview", {"county": COUNTY},
                               {"file": ("big.csv", b"x" * 300_000)})

@@ -180,7 +180,7 @@ def stats(
 @app.command()
 def export(
     out_file: Annotated[Path, typer.Option("--out", help="Output file; the syntax follows the "
-                                           "extension (.ttl .trig .nt .nq .jsonld .rdf)")],
+                                           "extension (.ttl .trig .nt .nq .jsonld .rdf .xlsx)")],
     graph: Annotated[str | None, typer.Option("--graph", help="Export one named graph "
                                                "(default: the whole dataset)")] = None,
     county: Annotated[str | None, typer.Option(
@@ -199,7 +199,7 @@ def export(
                       "the --out extension)"))
     if county is not None and graph is not None:
         fail(BadInput("give --graph or --county, not both"))
-    if table_format == "xlsx":
+    if table_format == "xlsx" or (table_format is None and out_file.suffix.lower() == ".xlsx"):
         _export_county_table(county, out_file, store)
         return
     if county is not None:
@@ -248,8 +248,8 @@ def import_table(
     indicators: Annotated[Path | None, typer.Option(
         "--indicators", help="Indicator values in a separate file (columns 指标, 年度, 数值, "
         "单位)")] = None,
-    turtle: Annotated[bool, typer.Option("--turtle", help="With --dry-run, print the would-be "
-                                         "county graph as Turtle")] = False,
+    turtle: Annotated[bool, typer.Option("--turtle", "--show", help="With --dry-run, print "
+                                         "the would-be county graph as Turtle")] = False,
     store: StoreOption = None,
 ) -> None:
     """Import a county's 标准明细表; exit 0 imported, 2 nothing imported (problems listed)."""
@@ -283,6 +283,7 @@ def import_table(
 @app.command()
 def template(
     out_file: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Where to write it")],
+    store: StoreOption = None,  # accepted like every command's; the template needs no store
 ) -> None:
     """Write a blank 标准明细表 template (XLSX: drop-down lists, instructions, indicators)."""
     from .tables import template_bytes
@@ -299,6 +300,7 @@ def generate(
                                           help="Number of counties (2846 = all)")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed")],
     out_file: Annotated[Path, typer.Option("--out", help="Output .nq or .trig")],
+    store: StoreOption = None,  # accepted like every command's; generation writes a file only
 ) -> None:
     """Write a deterministic synthetic national dataset (marked synthetic) and its manifest."""
     from .generate import generate as run_generator

@@ -58,6 +58,8 @@ class Built:
     standards: int = 0
     observations: int = 0
     subsystems: set[URIRef] = field(default_factory=set)
+    has_indicators: bool = False
+    """False when no indicator sheet or file was given: the county's values are then kept."""
     minted_orgs: set[URIRef] = field(default_factory=set)
 
 
@@ -202,6 +204,7 @@ def build(sheets: list[Sheet], ref: Reference, indicator_sheets: list[Sheet] | N
                                               "no indicator header row (指标, 年度, 数值)"))
     if _require_columns(standards_header, STANDARD_HEADERS, built):
         _build_standards(standards_header, ref, built)
+    built.has_indicators = indicator_header is not None
     if indicator_header is not None and _require_columns(indicator_header, INDICATOR_HEADERS,
                                                          built):
         _build_observations(indicator_header, ref, built)

@@ -20,7 +20,7 @@ from .building import build
 from .problems import Problem, TableProblems
 from .reading import read_sheets
 from .reference import oxigraph_triples, reference_for
-from .tablepart import merge
+from .tablepart import merge, observations_part
 
 
 @dataclass
@@ -83,7 +83,9 @@ def preview_import(store: Store, file_bytes: bytes, filename: str, county: str, 
     if built.problems:
         return preview
     preview.table = built.graph
-    preview.graph = merge(ref.current, built.graph, county, ref.county_name)
+    if not built.has_indicators:
+        preview.table = built.graph + observations_part(ref.current)
+    preview.graph = merge(ref.current, preview.table, county, ref.county_name)
     preview.standards = built.standards
     preview.observations = built.observations
     return preview

@@ -37,7 +37,7 @@ class Problem:
     def to_dict(self) -> dict[str, object]:
         return {"sheet": self.sheet, "row": self.row, "column": self.column,
                 "value": self.value, "reason_zh": self.reason_zh, "reason_en": self.reason_en,
-                "message": str(self)}
+                "zh": self.reason_zh, "en": self.reason_en, "message": str(self)}
 
     def as_error(self, file: str | None = None) -> BadInput:
         return BadInput(str(self), Location(file=file, sheet=self.sheet, row=self.row,

@@ -93,6 +93,13 @@ def table_part(graph: Graph, code: str) -> Graph:
             for label in graph.objects(org, RDFS.label):
                 if isinstance(label, Literal) and label.language == "zh":
                     part.add((org, RDFS.label, label))
+    part += observations_part(graph)
+    return part
+
+
+def observations_part(graph: Graph) -> Graph:
+    """The indicator observations and their dataset, as far as the table carries them."""
+    part = Graph()
     datasets = set()
     for obs in set(graph.subjects(RDF.type, BPSS.IndicatorObservation)):
         for p, o in graph.predicate_objects(obs):

@@ -400,3 +400,22 @@ def source_for_data(data: Graph, graph: str):  # type: ignore[no-untyped-def]
     return LoadSource(name="data", format=ox.RdfFormat.N_TRIPLES,
                       data=data.serialize(format="nt", encoding="utf-8"),
                       graph=ox.NamedNode(graph))
+
+
+def validate_county_graph(graph: Graph, county: str, *, as_of: date | None = None,
+                          shapes_files: list[Path] | None = None) -> ValidationRun:
+    """Validate a would-be county graph (e.g. an import preview) with the bundled ontology and
+    national layer, without touching any store."""
+    shapes = load_shapes(shapes_files)
+    as_of = as_of or date.today()
+    store = OxigraphStore(None)
+    unit = Unit(county, str(GRAPH[f"county/{county}"]))
+    data = graph.serialize(format="nt", encoding="utf-8")
+    from ..store.base import LoadSource
+
+    store.load(ontology_sources() + national_sources(with_sample_national=True) + [
+        LoadSource(name=f"county {county}", format=ox.RdfFormat.N_TRIPLES, data=data,
+                   graph=ox.NamedNode(unit.graph))])
+    _write_context(store, as_of)
+    return ValidationRun(validate_units(store, [unit], shapes, as_of), [unit], shapes, as_of,
+                         "sparql")
