@@ -189,39 +189,36 @@ def export(
                                            "extension (.ttl .trig .nt .nq .jsonld .rdf .xlsx)")],
     graph: Annotated[str | None, typer.Option("--graph", help="Export one named graph "
                                                "(default: the whole dataset)")] = None,
-    county: Annotated[str | None, typer.Option("--county", help="Export one county "
-                                               "(GB/T 2260 code)")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="xlsx for the standard detail "
-                                            "table; RDF syntaxes follow --out")] = None,
+    county: Annotated[str | None, typer.Option(
+        "--county", help="Export one county's graph (GB/T 2260 code)")] = None,
+    table_format: Annotated[str | None, typer.Option(
+        "--format", help="xlsx: the county's 标准明细表 (needs --county)")] = None,
     store: StoreOption = None,
 ) -> None:
     """Write the dataset, one graph, or a county's standard detail table to a file."""
     import pyoxigraph as ox
 
-    from .namespaces import county_graph
     from .store.formats import holds_quads, rdf_format_for
 
-    if fmt == "xlsx" or (fmt is None and out_file.suffix.lower() == ".xlsx"):
-        if county is None:
-            fail(BadInput("--format xlsx needs --county CODE"))
-        from .tables import county_table_bytes
-
-        with opened_store(store) as db:
-            data = county_table_bytes(db, county)
-        tmp = out_file.with_name(out_file.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(out_file)
-        out.print(f"wrote {out_file}")
+    if table_format is not None and table_format != "xlsx":
+        fail(BadInput(f"unknown --format {table_format!r}; expected xlsx (RDF syntaxes follow "
+                      "the --out extension)"))
+    if county is not None and graph is not None:
+        fail(BadInput("give --graph or --county, not both"))
+    if table_format == "xlsx" or (table_format is None and out_file.suffix.lower() == ".xlsx"):
+        _export_county_table(county, out_file, store)
         return
-    if fmt is not None:
-        fail(BadInput(f"unknown --format {fmt!r}; use xlsx, or an RDF extension on --out"))
     if county is not None:
+        from .namespaces import county_graph, is_division_code
+
+        if not is_division_code(county):
+            fail(BadInput(f"--county expects a six-digit GB/T 2260 code, got {county!r}"))
         graph = str(county_graph(county))
     try:
-        rdf = rdf_format_for(out_file)
+        fmt = rdf_format_for(out_file)
     except BadInput as error:
         fail(error)
-    if graph is None and not holds_quads(rdf):
+    if graph is None and not holds_quads(fmt):
         fail(BadInput(f"{out_file.suffix} holds one graph: give --graph IRI, or use .trig / .nq"))
     with opened_store(store) as db:
         target = ox.NamedNode(graph) if graph else None
@@ -229,43 +226,68 @@ def export(
             fail(NotFound(f"no graph {graph} in the store"))
         tmp = out_file.with_name(out_file.name + ".part")
         with open(tmp, "wb") as handle:
-            db.dump(handle, rdf, target)
+            db.dump(handle, fmt, target)
         tmp.replace(out_file)
+    out.print(f"wrote {out_file}")
+
+
+def _export_county_table(county: str | None, out_file: Path, store: str | None) -> None:
+    from .tables import county_table_bytes
+
+    if county is None:
+        fail(BadInput("--format xlsx needs --county CODE"))
+    with opened_store(store) as db:
+        data = county_table_bytes(db, county)
+    tmp = out_file.with_name(out_file.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out_file)
     out.print(f"wrote {out_file}")
 
 
 @app.command("import")
 def import_table(
-    table: Annotated[Path, typer.Argument(help="Standard detail table (.xlsx or .csv)")],
+    table: Annotated[Path, typer.Argument(metavar="TABLE.xlsx|TABLE.csv",
+                                          help="Standard detail table (标准明细表)")],
     county: Annotated[str, typer.Option("--county", help="GB/T 2260 code of the county")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show what would be "
                                           "written; write nothing")] = False,
     indicators: Annotated[Path | None, typer.Option(
-        "--indicators", help="Indicator values in a separate table")] = None,
-    show: Annotated[bool, typer.Option("--show", help="With --dry-run, print the would-be "
-                                       "graph as Turtle")] = False,
+        "--indicators", help="Indicator values in a separate file (columns 指标, 年度, 数值, "
+        "单位)")] = None,
+    turtle: Annotated[bool, typer.Option("--turtle", "--show", help="With --dry-run, print "
+                                         "the would-be county graph as Turtle")] = False,
     store: StoreOption = None,
 ) -> None:
     """Import a county's 标准明细表; exit 0 imported, 2 nothing imported (problems listed)."""
     from .tables import import_table as run_import
 
     with opened_store(store) as db:
-        preview = run_import(db, table, county, dry_run=dry_run, indicators=indicators)
+        try:
+            preview = run_import(db, table, county, dry_run=dry_run, indicators=indicators)
+        except BpssError as error:
+            fail(error)
         if preview.ok and not dry_run:
             from .browse.search import refresh_index
 
             refresh_index(db)
+    for warning in preview.warnings:
+        err.print(f"注意 / note: {warning}", markup=False, highlight=False, soft_wrap=True)
     if not preview.ok:
         for problem in preview.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
         err.print(f"{len(preview.problems)} 个问题，未导入任何内容 / {len(preview.problems)} "
-                  "problem(s); nothing was imported", markup=False)
+                  "problem(s); nothing was imported", markup=False, highlight=False,
+                  soft_wrap=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     verb = "would write" if dry_run else "imported"
-    out.print(f"{verb} {preview.standards} standard(s), {preview.observations} indicator "
-              f"value(s), {len(preview.graph)} triples for county {county}")
-    if dry_run and show:
+    out.print(f"{verb} {preview.standards} standard(s) and {preview.observations} indicator "
+              f"value(s) for county {county}: {len(preview.graph):,} triples in "
+              f"{preview.graph_iri} ({len(preview.table):,} from the table, "
+              f"{preview.triples_before:,} before)", markup=False, highlight=False,
+              soft_wrap=True)
+    if dry_run and turtle:
         sys.stdout.write(preview.graph.serialize(format="turtle"))
+        sys.stdout.flush()
 
 
 @app.command()
@@ -273,10 +295,12 @@ def template(
     out_file: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Where to write it")],
     store: StoreOption = None,  # accepted like every command's; the template needs no store
 ) -> None:
-    """Write a blank 标准明细表 template (XLSX with drop-down lists and instructions)."""
+    """Write a blank 标准明细表 template (XLSX: drop-down lists, instructions, indicators)."""
     from .tables import template_bytes
 
-    out_file.write_bytes(template_bytes())
+    tmp = out_file.with_name(out_file.name + ".part")
+    tmp.write_bytes(template_bytes())
+    tmp.replace(out_file)
     out.print(f"wrote {out_file}")
 
 
