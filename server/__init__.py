@@ -30,8 +30,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["bpss_kg"] = ServerContext(settings=settings, store=store, queries=queries)
     register_error_handlers(app)
 
-    from . import api, sparql
+    from . import api, sparql, tables
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(tables.blueprint)
     return app

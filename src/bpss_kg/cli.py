@@ -180,21 +180,42 @@ def stats(
 @app.command()
 def export(
     out_file: Annotated[Path, typer.Option("--out", help="Output file; the syntax follows the "
-                                           "extension (.ttl .trig .nt .nq .jsonld .rdf)")],
+                                           "extension (.ttl .trig .nt .nq .jsonld .rdf .xlsx)")],
     graph: Annotated[str | None, typer.Option("--graph", help="Export one named graph "
                                                "(default: the whole dataset)")] = None,
+    county: Annotated[str | None, typer.Option("--county", help="Export one county "
+                                               "(GB/T 2260 code)")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="xlsx for the standard detail "
+                                            "table; RDF syntaxes follow --out")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Write the dataset, or one graph, to a file."""
+    """Write the dataset, one graph, or a county's standard detail table to a file."""
     import pyoxigraph as ox
 
+    from .namespaces import county_graph
     from .store.formats import holds_quads, rdf_format_for
 
+    if fmt == "xlsx" or (fmt is None and out_file.suffix.lower() == ".xlsx"):
+        if county is None:
+            fail(BadInput("--format xlsx needs --county CODE"))
+        from .tables import county_table_bytes
+
+        with opened_store(store) as db:
+            data = county_table_bytes(db, county)
+        tmp = out_file.with_name(out_file.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(out_file)
+        out.print(f"wrote {out_file}")
+        return
+    if fmt is not None:
+        fail(BadInput(f"unknown --format {fmt!r}; use xlsx, or an RDF extension on --out"))
+    if county is not None:
+        graph = str(county_graph(county))
     try:
-        fmt = rdf_format_for(out_file)
+        rdf = rdf_format_for(out_file)
     except BadInput as error:
         fail(error)
-    if graph is None and not holds_quads(fmt):
+    if graph is None and not holds_quads(rdf):
         fail(BadInput(f"{out_file.suffix} holds one graph: give --graph IRI, or use .trig / .nq"))
     with opened_store(store) as db:
         target = ox.NamedNode(graph) if graph else None
@@ -202,8 +223,49 @@ def export(
             fail(NotFound(f"no graph {graph} in the store"))
         tmp = out_file.with_name(out_file.name + ".part")
         with open(tmp, "wb") as handle:
-            db.dump(handle, fmt, target)
+            db.dump(handle, rdf, target)
         tmp.replace(out_file)
+    out.print(f"wrote {out_file}")
+
+
+@app.command("import")
+def import_table(
+    table: Annotated[Path, typer.Argument(help="Standard detail table (.xlsx or .csv)")],
+    county: Annotated[str, typer.Option("--county", help="GB/T 2260 code of the county")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show what would be "
+                                          "written; write nothing")] = False,
+    indicators: Annotated[Path | None, typer.Option(
+        "--indicators", help="Indicator values in a separate table")] = None,
+    show: Annotated[bool, typer.Option("--show", help="With --dry-run, print the would-be "
+                                       "graph as Turtle")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Import a county's 标准明细表; exit 0 imported, 2 nothing imported (problems listed)."""
+    from .tables import import_table as run_import
+
+    with opened_store(store) as db:
+        preview = run_import(db, table, county, dry_run=dry_run, indicators=indicators)
+    if not preview.ok:
+        for problem in preview.problems:
+            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+        err.print(f"{len(preview.problems)} 个问题，未导入任何内容 / {len(preview.problems)} "
+                  "problem(s); nothing was imported", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    verb = "would write" if dry_run else "imported"
+    out.print(f"{verb} {preview.standards} standard(s), {preview.observations} indicator "
+              f"value(s), {len(preview.graph)} triples for county {county}")
+    if dry_run and show:
+        sys.stdout.write(preview.graph.serialize(format="turtle"))
+
+
+@app.command()
+def template(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Where to write it")],
+) -> None:
+    """Write a blank 标准明细表 template (XLSX with drop-down lists and instructions)."""
+    from .tables import template_bytes
+
+    out_file.write_bytes(template_bytes())
     out.print(f"wrote {out_file}")
 
 

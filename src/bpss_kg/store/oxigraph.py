@@ -87,6 +87,20 @@ class OxigraphStore:
         self.description = f"oxigraph:{self._root}" if self._root else "oxigraph:memory"
         self._db = self._open()
 
+    @classmethod
+    def open_snapshot(cls, path: Path) -> OxigraphStore:
+        """A read-only view of a checkpoint made by ``snapshot`` (for worker processes)."""
+        store = cls.__new__(cls)
+        store.union_default_graph = True
+        store.read_only = True
+        store._root = None
+        store.description = f"oxigraph-snapshot:{path}"
+        try:
+            store._db = ox.Store.read_only(str(path))
+        except OSError as error:
+            raise _io_error(path, error) from error
+        return store
+
     # -- opening -----------------------------------------------------------------------------
     def _open(self) -> ox.Store:
         if self._root is None:

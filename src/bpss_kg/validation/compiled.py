@@ -92,12 +92,22 @@ def _path(graph: Graph, node: object) -> str | None:
     return None
 
 
-def _targets(graph: Graph, shape: object) -> list[str]:
+def _class_target(cls: object, closure: dict[str, set[str]] | None) -> str:
+    """Instances of ``cls`` and its subclasses; with a precomputed closure, no path search."""
+    if closure is None:
+        return f"?this {RDF_TYPE}/{SUBCLASS}* {_n3(cls)} ."
+    classes = sorted(closure.get(str(cls), set()) | {str(cls)})
+    return f"?this {RDF_TYPE} ?target_class . VALUES ?target_class {{ " + " ".join(
+        f"<{c}>" for c in classes) + " }"
+
+
+def _targets(graph: Graph, shape: object,
+             closure: dict[str, set[str]] | None = None) -> list[str]:
     patterns = []
     if (shape, RDF.type, RDFS.Class) in graph:  # an implicit class target
-        patterns.append(f"?this {RDF_TYPE}/{SUBCLASS}* {_n3(shape)} .")
+        patterns.append(_class_target(shape, closure))
     for cls in graph.objects(shape, SH.targetClass):
-        patterns.append(f"?this {RDF_TYPE}/{SUBCLASS}* {_n3(cls)} .")
+        patterns.append(_class_target(cls, closure))
     for node in graph.objects(shape, SH.targetNode):
         patterns.append(f"BIND({_n3(node)} AS ?this)")
     for predicate in graph.objects(shape, SH.targetSubjectsOf):
@@ -108,8 +118,10 @@ def _targets(graph: Graph, shape: object) -> list[str]:
 
 
 def _target_block(patterns: list[str], scope: str) -> str:
+    """The focus nodes: ``scope`` (a pattern binding ?this, e.g. the subjects of one graph)
+    first, so the engine starts from the few candidates, then the shape's targets."""
     union = " UNION ".join("{ " + p + " }" for p in patterns)
-    return (f"{{ SELECT DISTINCT ?this WHERE {{ {union} {scope} }} }}")
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {scope} {union} }} }}"
 
 
 def _messages(graph: Graph, *nodes: object) -> tuple[tuple[str, str], ...]:
@@ -345,8 +357,11 @@ def _own_keys(graph: Graph, node: object) -> set[URIRef]:
     return {p for p in graph.predicates(node) if isinstance(p, URIRef)}
 
 
-def compile_shapes(graph: Graph, scope: str = "") -> CompiledShapes:
-    """Compile every shape of ``graph``; ``scope`` is extra SPARQL restricting ?this."""
+def compile_shapes(graph: Graph, scope: str = "",
+                   closure: dict[str, set[str]] | None = None) -> CompiledShapes:
+    """Compile every shape of ``graph``; ``scope`` is a pattern binding the candidate ?this;
+    ``closure`` maps classes to their subclasses in the data (saves a path search per
+    target), when the data's class hierarchy is known to be fixed."""
     compiled = CompiledShapes()
     node_shapes = set(graph.subjects(RDF.type, SH.NodeShape)) | {
         s for s in graph.subjects(RDF.type, RDFS.Class) if (s, SH.property, None) in graph} | {
@@ -359,7 +374,7 @@ def compile_shapes(graph: Graph, scope: str = "") -> CompiledShapes:
                 and (shape, SH.path, None) in graph):
             compiled.fallback.append(shape)
             continue
-        patterns = _targets(graph, shape)
+        patterns = _targets(graph, shape, closure)
         if not patterns:
             continue
         keys = _own_keys(graph, shape)

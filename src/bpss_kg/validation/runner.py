@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,10 +35,32 @@ from .shapes import Shapes, load_shapes
 CONTEXT_GRAPH = GRAPH["validation/context"]
 CONTEXT_NODE = "https://w3id.org/bpss-kg/id/validation/context"
 UNIT_TOKEN = "<urn:bpss-kg:unit-graph>"
-SCOPE = f"FILTER(isIRI(?this)) FILTER EXISTS {{ GRAPH {UNIT_TOKEN} {{ ?this ?scope_p ?scope_o }} }}"
+SCOPE = f"{{ SELECT DISTINCT ?this WHERE {{ GRAPH {UNIT_TOKEN} {{ ?this ?scope_p ?scope_o }} " \
+        "FILTER(isIRI(?this)) } }"
 COUNTY_PREFIX = str(GRAPH["county/"])
 VALIDATION_PREFIX = str(GRAPH["validation/"])
 KEEP_RUNS = 10
+PARALLEL_FROM = 40  # units; below this, starting worker processes costs more than it saves
+DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+def _run_chunk(args: tuple[str, list[Check], list[Unit]]) -> list[Finding]:
+    """Worker process: validate some units on a read-only snapshot of the store."""
+    path, checks, units = args
+    snapshot = OxigraphStore.open_snapshot(Path(path))
+    findings: list[Finding] = []
+    for unit in units:
+        findings += run_checks(snapshot, checks, unit)
+    return findings
+
+
+def _run_parallel(path: Path, checks: list[Check], units: list[Unit],
+                  workers: int) -> list[Finding]:
+    chunks = [units[i::workers * 4] for i in range(workers * 4)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = pool.map(_run_chunk, [(str(path), checks, chunk) for chunk in chunks if chunk])
+        return [finding for part in parts for finding in part]
 
 
 @dataclass(frozen=True)
@@ -186,16 +212,26 @@ def units_of(store: Store, county: str | None = None, include_national: bool = T
 
 
 def validate_units(store: Store, units: list[Unit], shapes: Shapes, as_of: date,
-                   engine: str = "sparql") -> list[Finding]:
+                   engine: str = "sparql", workers: int = DEFAULT_WORKERS) -> list[Finding]:
     """Findings for the given units of a store whose context graph holds ``as_of``."""
     if engine not in ("sparql", "pyshacl"):
         raise BadInput(f"unknown engine {engine!r}; expected sparql or pyshacl")
     findings: list[Finding] = []
-    compiled = compile_shapes(shapes.graph, SCOPE) if engine == "sparql" else None
+    compiled = compile_shapes(shapes.graph, SCOPE, class_closure(store, units)) \
+        if engine == "sparql" else None
     base: Graph | None = None
     if engine == "pyshacl" or (compiled and compiled.fallback):
         base = _rdflib_graph(store, [str(NATIONAL_GRAPH), str(ONTOLOGY_GRAPH),
                                      str(CONTEXT_GRAPH)])
+    snapshot = getattr(store, "snapshot", None)
+    if compiled is not None and not compiled.fallback and len(units) >= PARALLEL_FROM \
+            and workers > 1 and callable(snapshot):
+        path = snapshot()
+        if path is not None:
+            try:
+                return sorted(_run_parallel(path, compiled.checks, units, workers))
+            finally:
+                shutil.rmtree(path, ignore_errors=True)
     for unit in units:
         if compiled is not None:
             findings += run_checks(store, compiled.checks, unit)
@@ -206,6 +242,27 @@ def validate_units(store: Store, units: list[Unit], shapes: Shapes, as_of: date,
             assert base is not None
             findings += run_pyshacl(store, shapes, unit, base)
     return sorted(findings)
+
+
+SUBCLASSES = """
+SELECT ?super ?sub WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super }
+"""
+UNIT_SUBCLASS_AXIOMS = """
+ASK { GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?o }
+      FILTER(?g != <%s> && ?g != <%s>) }
+"""
+
+
+def class_closure(store: Store, units: list[Unit]) -> dict[str, set[str]] | None:
+    """Subclasses per class, from the ontology and national layer; None when some other graph
+    declares subclasses of its own (then targets search the hierarchy per unit)."""
+    shared = [ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(NATIONAL_GRAPH))]
+    if bool(store.query(UNIT_SUBCLASS_AXIOMS % (ONTOLOGY_GRAPH, NATIONAL_GRAPH))):
+        return None
+    closure: dict[str, set[str]] = {}
+    for solution in store.query(SUBCLASSES, default_graphs=shared):  # type: ignore[union-attr]
+        closure.setdefault(solution["super"].value, set()).add(solution["sub"].value)
+    return closure
 
 
 def latest_run(store: Store) -> tuple[str, dict[str, str]] | None:
@@ -343,3 +400,22 @@ def source_for_data(data: Graph, graph: str):  # type: ignore[no-untyped-def]
     return LoadSource(name="data", format=ox.RdfFormat.N_TRIPLES,
                       data=data.serialize(format="nt", encoding="utf-8"),
                       graph=ox.NamedNode(graph))
+
+
+def validate_county_graph(graph: Graph, county: str, *, as_of: date | None = None,
+                          shapes_files: list[Path] | None = None) -> ValidationRun:
+    """Validate a would-be county graph (e.g. an import preview) with the bundled ontology and
+    national layer, without touching any store."""
+    shapes = load_shapes(shapes_files)
+    as_of = as_of or date.today()
+    store = OxigraphStore(None)
+    unit = Unit(county, str(GRAPH[f"county/{county}"]))
+    data = graph.serialize(format="nt", encoding="utf-8")
+    from ..store.base import LoadSource
+
+    store.load(ontology_sources() + national_sources(with_sample_national=True) + [
+        LoadSource(name=f"county {county}", format=ox.RdfFormat.N_TRIPLES, data=data,
+                   graph=ox.NamedNode(unit.graph))])
+    _write_context(store, as_of)
+    return ValidationRun(validate_units(store, [unit], shapes, as_of), [unit], shapes, as_of,
+                         "sparql")
