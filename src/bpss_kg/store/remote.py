@@ -17,8 +17,11 @@ What a remote server can and cannot guarantee
   loads in one).
 * The default graph: bpss-kg keeps everything in named graphs and queries the union of them as
   the default graph. Virtuoso answers a query without ``FROM`` with the union of all its graphs,
-  which also holds its own system graphs (``virtrdf#`` and others); they are left out of every
-  query with ``DEFINE input:default-graph-exclude`` / ``named-graph-exclude``. Other servers
+  which also holds its own system graphs (``virtrdf#`` and others); they are left out of
+  queries with ``DEFINE input:default-graph-exclude`` / ``named-graph-exclude``. Virtuoso 7.2
+  then answers nothing for a constant ``GRAPH <iri> {…}``, so a query that names a graph (or
+  has ``FROM``) is sent without them: its default-graph patterns can then also match the few
+  thousand system triples. ``named_graphs()`` and ``len()`` always leave them out. Other servers
   must be configured to answer with the union (Fuseki: ``tdb2:unionDefaultGraph true``; GraphDB
   and Stardog do it by default). Triples outside named graphs are refused on a remote store.
 * Virtuoso stores numbers by value: ``"96.0"^^xsd:decimal`` comes back as
@@ -75,6 +78,11 @@ _TOKENS = re.compile(
     r'|(?P<word>[A-Za-z_][A-Za-z0-9_]*)',
     re.DOTALL,
 )
+_MASK = re.compile(  # IRIs, comments and strings, blanked before looking for keywords
+    r'<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*'
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.DOTALL)
+_NAMES_A_GRAPH = re.compile(r"\b(GRAPH\s+(?![?$])|FROM\b)", re.IGNORECASE)
 _BNODE_XML = re.compile(rb"<bnode>([^<]*)</bnode>")
 _BNODE_NT = re.compile(rb"_:([^\s.;,]+)")
 _QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
@@ -130,6 +138,17 @@ def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
         elif kind == "close":
             depth -= 1
     raise BadInput("no WHERE group to bind values in")
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first of these keywords outside comments,
+    strings and IRIs; None for anything else (an update)."""
+    for match in _TOKENS.finditer(sparql):
+        if match.lastgroup == "word" and match.group().upper() in _QUERY_FORMS:
+            end = match.end()
+            if sparql[end:end + 1] != ":":  # not a prefixed name such as ask:x
+                return match.group().upper()
+    return None
 
 
 def _clean_bnodes_xml(body: bytes) -> bytes:
@@ -337,7 +356,9 @@ class RemoteStore:
                 if s["g"].value.startswith(VIRTUOSO_SYSTEM_PREFIXES))
         return self._excluded
 
-    def _dataset_pragmas(self) -> str:
+    def _dataset_pragmas(self, sparql: str) -> str:
+        if _NAMES_A_GRAPH.search(_MASK.sub(" ", sparql)):
+            return ""
         return "".join(f"DEFINE input:default-graph-exclude <{g}>\n"
                        f"DEFINE input:named-graph-exclude <{g}>\n" for g in self._system_graphs())
 
@@ -358,12 +379,14 @@ class RemoteStore:
                                     else graph.value)
         for graph in named_graphs or []:
             wrapper.addNamedGraph(graph.value)
-        wrapper.setQuery((self._dataset_pragmas() if not explicit else "") + text)
-        if wrapper.queryType in ("CONSTRUCT", "DESCRIBE"):
+        form = query_form(text)
+        if form is None:
+            raise BadInput("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+        wrapper.setQuery((self._dataset_pragmas(text) if not explicit else "") + text)
+        wrapper.queryType = form  # SPARQLWrapper's own guess reads keywords inside comments
+        if form in ("CONSTRUCT", "DESCRIBE"):
             body = self._run(wrapper, "application/n-triples")
             return _as_query_triples(_to_triples(body))
-        if wrapper.queryType not in ("SELECT", "ASK"):
-            raise BadInput("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
         body = self._run(wrapper, "application/sparql-results+xml")
         try:
             return ox.parse_query_results(_clean_bnodes_xml(body), ox.QueryResultsFormat.XML)
@@ -372,8 +395,10 @@ class RemoteStore:
 
     def named_graphs(self) -> list[ox.NamedNode]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        system = set(self._system_graphs())
         return sorted((s["g"] for s in result  # type: ignore[union-attr]
-                       if isinstance(s["g"], ox.NamedNode)), key=lambda g: g.value)
+                       if isinstance(s["g"], ox.NamedNode) and s["g"].value not in system),
+                      key=lambda g: g.value)
 
     def graph_triples(self, graph: ox.NamedNode) -> list[ox.Triple]:
         """One graph's triples (Graph Store GET, else CONSTRUCT)."""
@@ -408,9 +433,10 @@ class RemoteStore:
     # -- writing -----------------------------------------------------------------------------
     def update(self, sparql: str) -> None:
         wrapper = self._wrapper(self.update_endpoint)
-        wrapper.setQuery(sparql)
-        if not wrapper.isSparqlUpdateRequest():
+        if query_form(sparql) is not None:
             raise BadInput("not a SPARQL Update request")
+        wrapper.setQuery(sparql)
+        wrapper.queryType = "INSERT"  # sent as update=, whatever SPARQLWrapper guessed
         self._run(wrapper, None)
         self._excluded = None
 
@@ -506,4 +532,5 @@ def _short(error: Exception) -> str:
     return " ".join(text.split())[:400]
 
 
-__all__ = ["GraphStoreClient", "RemoteStore", "numeric_canonical", "render_term", "with_values"]
+__all__ = ["GraphStoreClient", "RemoteStore", "numeric_canonical", "query_form", "render_term",
+           "with_values"]

@@ -156,8 +156,9 @@ SELECT ?name ?year ?value ?unit ?g WHERE {
 """
 
 
-def county_table_bytes(store: Store, county: str) -> bytes:
-    """The county's standard detail table (and indicator sheet) as XLSX."""
+def county_standard_rows(store: Store, county: str) -> list[list[object]]:
+    """The rows of a county's standard detail table, in ``STANDARD_COLUMNS`` order (dates as
+    ``date``); shared by the XLSX export and the CSV dumps (publish/csvw.py)."""
     import pyoxigraph as ox
 
     graph = ox.NamedNode(str(GRAPH[f"county/{county}"]))
@@ -189,6 +190,15 @@ def county_table_bytes(store: Store, county: str) -> bytes:
             else:
                 row.append(value)
         rows.append(row)
+    return rows
+
+
+def county_table_bytes(store: Store, county: str) -> bytes:
+    """The county's standard detail table (and indicator sheet) as XLSX."""
+    import pyoxigraph as ox
+
+    rows = county_standard_rows(store, county)
+    graph = ox.NamedNode(str(GRAPH[f"county/{county}"]))
     indicators = [[s["name"].value, s["year"].value, float(s["value"].value),
                    s["unit"].value if s["unit"] else ""]
                   for s in store.query(OBSERVATIONS, bindings={"g": graph})]  # type: ignore[union-attr]
