@@ -261,6 +261,7 @@ def import_table(
 @app.command()
 def template(
     out_file: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Where to write it")],
+    store: StoreOption = None,  # accepted like every command's; the template needs no store
 ) -> None:
     """Write a blank 标准明细表 template (XLSX with drop-down lists and instructions)."""
     from .tables import template_bytes
@@ -275,6 +276,7 @@ def generate(
                                           help="Number of counties (2846 = all)")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed")],
     out_file: Annotated[Path, typer.Option("--out", help="Output .nq or .trig")],
+    store: StoreOption = None,  # accepted like every command's; generation writes a file only
 ) -> None:
     """Write a deterministic synthetic national dataset (marked synthetic) and its manifest."""
     from .generate import generate as run_generator

@@ -10,7 +10,9 @@ Header grammar (comment lines at the top of each ``queries/*.rq``)::
     # param: year year default=2024 -- reference year
 
 A parameter is bound to the SPARQL variable of the same name as a typed RDF term (SPARQL
-SEP-0007 substitution), never pasted into the query text.
+SEP-0007 substitution), never pasted into the query text. Oxigraph substitutes only variables
+that the query projects, so a library query lists its parameters in its SELECT clause (and an
+optional parameter left unset simply stays a free variable).
 """
 
 from __future__ import annotations
