@@ -411,6 +411,86 @@ def serve(
     run_server(settings, host, port)
 
 
+def _remote(endpoint: str, update: str | None, gsp: str | None, token: str | None):  # type: ignore[no-untyped-def]
+    """The remote store of a push or pull (credentials from $BPSS_KG_STORE_USER/PASSWORD)."""
+    from .store.remote import RemoteStore
+
+    if not endpoint.startswith(("http://", "https://")):
+        fail(BadInput(f"--endpoint must be an http(s) URL, got {endpoint!r}"))
+    env = Settings.from_env()
+    return RemoteStore(endpoint, update_endpoint=update, graph_store=gsp,
+                       user=env.store_user, password=env.store_password,
+                       token=token or env.store_token, timeout=max(env.query_timeout, 60.0))
+
+
+def _state_dir(store: str | None) -> Path:
+    settings = settings_for(store)
+    return Path.cwd() / ".bpss-kg" if settings.store_is_remote else settings.store_path
+
+
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL endpoint of the remote "
+                                          "store (query; also update unless --update)")],
+    graph: Annotated[list[str] | None, typer.Option(
+        "--graph", help="Graph IRI to send (repeatable) [default: national and every county]")
+    ] = None,
+    changed: Annotated[bool, typer.Option("--changed", help="Only graphs changed since their "
+                                          "last successful push to this endpoint")] = False,
+    gsp: Annotated[str | None, typer.Option("--gsp", help="Graph Store Protocol URL of the "
+                                            "remote store (PUT per graph)")] = None,
+    update: Annotated[str | None, typer.Option("--update", help="SPARQL Update endpoint, if "
+                                               "not the --endpoint")] = None,
+    token: Annotated[str | None, typer.Option("--token", help="Bearer token for the remote "
+                                              "writes [default: $BPSS_KG_STORE_TOKEN]")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Send county / national graphs to a remote SPARQL store, one idempotent request each."""
+    import pyoxigraph as ox
+
+    from .exchange import STATE_FILE, PushState
+    from .exchange import push as run_push
+
+    with opened_store(store) as db:
+        remote = _remote(endpoint, update, gsp, token)
+        state = PushState(_state_dir(store) / STATE_FILE)
+        targets = [ox.NamedNode(g) for g in graph] if graph else None
+        report = run_push(db, remote, state, graphs=targets, changed=changed,
+                          on_graph=lambda g, what: err.print(f"{what}: {g}", highlight=False))
+    out.print(f"pushed {len(report.sent)} graph(s)"
+              + (f", {len(report.unchanged)} unchanged" if report.unchanged else ""))
+
+
+@app.command()
+def pull(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL endpoint to read from")],
+    graph: Annotated[str, typer.Option("--graph", help="IRI of the graph to bring in")],
+    as_graph: Annotated[str | None, typer.Option("--as", help="Local graph IRI to replace "
+                                                 "[default: the same IRI]")] = None,
+    gsp: Annotated[str | None, typer.Option("--gsp", help="Graph Store Protocol URL to GET "
+                                            "from (else SPARQL CONSTRUCT)")] = None,
+    allow_violations: Annotated[bool, typer.Option(
+        "--allow-violations", help="Replace the graph even when SHACL finds violations")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Bring a graph from a remote SPARQL endpoint into the store, checked before it replaces
+    the old one."""
+    import pyoxigraph as ox
+
+    from .exchange import pull as run_pull
+
+    with opened_store(store) as db:
+        remote = _remote(endpoint, None, gsp, None)
+        target = ox.NamedNode(as_graph) if as_graph else None
+        report = run_pull(db, remote, ox.NamedNode(graph), target,
+                          allow_violations=allow_violations)
+    for line in report.checks:
+        err.print(f"check: {line}", highlight=False)
+    out.print(f"{'replaced' if report.replaced else 'created'} {report.graph}: "
+              f"{report.triples:,} triples")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

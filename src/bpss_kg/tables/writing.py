@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..store.base import Store
 from .columns import (
     INDICATOR_COLUMNS,
     INDICATORS_SHEET,
@@ -172,3 +173,12 @@ def _instructions(sheet: Worksheet) -> None:
         sheet.cell(row=number, column=2, value=en).alignment = Alignment(wrap_text=True)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["B1"].font = Font(bold=True, size=14)
+
+
+def county_standard_rows(store: Store, county: str) -> list[list[object]]:
+    """The county's standards as rows in ``STANDARD_COLUMNS`` order (CSV dumps use these)."""
+    from .columns import STANDARD_COLUMNS
+    from .exporting import county_rows
+
+    standards, _indicators, _reference = county_rows(store, county)
+    return [[row.get(column.key, "") for column in STANDARD_COLUMNS] for row in standards]
