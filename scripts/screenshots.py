@@ -32,6 +32,7 @@ SHOTS = [  # file, path, full page
     ("county-dashboard.png", "/county/370502", True),
     ("compare.png", "/compare?counties=370502,370503,330424", True),
     ("county-dashboard-en.png", "/county/370502?lang=en", True),
+    ("home.png", "/", False),
 ]
 
 

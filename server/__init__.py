@@ -30,10 +30,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["bpss_kg"] = ServerContext(settings=settings, store=store, queries=queries)
     register_error_handlers(app)
 
-    from . import api, sparql, tables, ui
+    from . import api, graph_store, publish, sparql, tables, ui
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(tables.blueprint)
     app.register_blueprint(ui.blueprint)
+    app.register_blueprint(publish.blueprint)
+    app.register_blueprint(graph_store.blueprint)
     return app

@@ -1,14 +1,20 @@
-"""Standard detail tables over HTTP: the template, an import preview (problems, or the
-validation report of the would-be graph) and the import itself (token required)."""
+"""Standard detail tables over HTTP: upload → problems, or the validation report of the would-be
+county graph → confirm; the blank template; a plain upload page.
+
+``POST /api/import/preview`` (multipart: ``file``, ``county``, optional ``indicators``) checks a
+table and writes nothing; ``POST /api/import/commit`` (same form, bearer token) writes it;
+``GET /api/template.xlsx`` is the blank template; ``/import`` is the form.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request
+from werkzeug.datastructures import FileStorage
 
 from bpss_kg.errors import BadInput
-from bpss_kg.tables import commit_import, preview_import, template_bytes
+from bpss_kg.tables import ImportPreview, commit_import, preview_import, template_bytes
 from bpss_kg.validation.report import render_text
-from bpss_kg.validation.runner import validate_county_graph
+from bpss_kg.validation.runner import ValidationRun, validate_county_graph
 
 from .auth import requires_token, token_ok
 from .context import context
@@ -17,17 +23,32 @@ blueprint = Blueprint("tables", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _preview():  # type: ignore[no-untyped-def]
-    upload = request.files.get("file")
-    county = (request.form.get("county") or "").strip()
+def _upload(name: str, required: bool) -> tuple[bytes, str] | None:
+    upload: FileStorage | None = request.files.get(name)
     if upload is None or not upload.filename:
-        raise BadInput("no table uploaded (form field 'file')")
-    extra = request.files.get("indicators")
-    indicators = (extra.read(), extra.filename) if extra and extra.filename else None
-    return preview_import(context().store, upload.read(), upload.filename, county, indicators)
+        if required:
+            raise BadInput(f"upload the table as multipart form field {name!r}")
+        return None
+    limit = context().settings.max_upload_bytes
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise BadInput(f"the file is larger than the upload limit of {limit:,} bytes")
+    return data, upload.filename
 
 
-def _validation(preview):  # type: ignore[no-untyped-def]
+def _preview() -> ImportPreview:
+    county = (request.form.get("county") or "").strip()
+    if not county:
+        raise BadInput("give the county's GB/T 2260 code in form field 'county'")
+    table = _upload("file", required=True)
+    assert table is not None
+    indicators = _upload("indicators", required=False)
+    return preview_import(context().store, table[0], table[1], county,
+                          indicator_bytes=indicators[0] if indicators else None,
+                          indicator_filename=indicators[1] if indicators else None)
+
+
+def _validation(preview: ImportPreview) -> ValidationRun | None:
     if not preview.ok:
         return None
     return validate_county_graph(preview.graph, preview.county)
@@ -41,8 +62,9 @@ def template() -> Response:
 
 @blueprint.post("/api/import/preview")
 def preview() -> Response:
+    """Check an uploaded table: its problems, or a summary and the would-be graph's report."""
     result = _preview()
-    body = result.summary()
+    body = result.to_dict()
     run = _validation(result)
     if run is not None:
         body["validation"] = {"conforms": run.conforms,
@@ -54,14 +76,15 @@ def preview() -> Response:
 @blueprint.post("/api/import/commit")
 @requires_token
 def commit() -> Response:
+    """Check and write an uploaded table (all or nothing)."""
     result = _preview()
     if not result.ok:
-        response = jsonify(result.summary())
+        response = jsonify(result.to_dict())
         response.status_code = 400
         return response
-    written = commit_import(context().store, result)
+    commit_import(context().store, result)
     context().after_write()
-    return jsonify(result.summary() | {"imported": True, "triples_written": written})
+    return jsonify(result.to_dict() | {"imported": True, "triples_written": len(result.graph)})
 
 
 @blueprint.route("/import", methods=["GET", "POST"])
@@ -72,7 +95,7 @@ def page() -> str:
     if request.method == "POST":
         try:
             result = _preview()
-            state["preview"] = result.summary()
+            state["preview"] = result.to_dict()
             run = _validation(result)
             if run is not None:
                 state["report"] = render_text(run)
@@ -82,7 +105,8 @@ def page() -> str:
                 elif not token_ok(request.form.get("token")):
                     state["error"] = "令牌错误 / wrong token"
                 else:
-                    state["written"] = commit_import(context().store, result)
+                    commit_import(context().store, result)
+                    state["written"] = len(result.graph)
                     context().after_write()
         except BadInput as error:
             state["error"] = str(error)

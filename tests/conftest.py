@@ -32,3 +32,17 @@ def store(store_path: Path):
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A real Virtuoso on 127.0.0.1 for this test session (skipped only without the binary)."""
+    from .virtuoso import Virtuoso, free_port, missing
+
+    reason = missing()
+    if reason:
+        pytest.skip(reason)
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"), free_port(), free_port())
+    server.start()
+    yield server
+    server.stop()

@@ -40,17 +40,17 @@ def test_preview_lists_problems_by_row_and_column(client):
                          content_type="multipart/form-data")
     body = json.loads(response.data)
     assert response.status_code == 200 and body["ok"] is False
-    assert {"sheet": "bad-rows", "row": 2, "column": "标准编号", "value": "DB37/X 12"}.items() \
-        <= body["problems"][0].items()
+    expected = {"sheet": "bad-rows.csv", "row": 3, "column": "实施日期", "value": "2024/02/30"}
+    assert expected.items() <= body["problems"][0].items()
 
 
 def test_preview_of_a_clean_table_carries_the_validation_report(client):
     http, _ = client
     body = json.loads(http.post("/api/import/preview", data=upload("good-utf8.csv"),
                                 content_type="multipart/form-data").data)
-    assert body["ok"] and body["standards"] == 3
+    assert body["ok"] and body["standards"] == 2
     faults = {f["fault"] for f in body["validation"]["findings"]}
-    assert "uncovered-item" in faults  # three standards cannot cover the national items
+    assert "uncovered-item" in faults  # two standards cannot cover the declared items
 
 
 def test_commit_needs_the_token_and_then_writes(client):
@@ -64,7 +64,7 @@ def test_commit_needs_the_token_and_then_writes(client):
     numbers = {s["n"].value for s in store.query(
         "SELECT ?n WHERE { GRAPH <https://w3id.org/bpss-kg/graph/county/370502> "
         "{ ?s <https://w3id.org/bpss-kg/def#standardNumber> ?n } }")}
-    assert "DB37/T 9502—2024" in numbers
+    assert "DB37/T 4902—2024" in numbers
 
 
 def test_template_download(client):
@@ -77,7 +77,8 @@ def test_upload_page_shows_problems_escaped(client, tmp_path):
     http, _ = client
     assert "导入标准明细表" in http.get("/import").get_data(as_text=True)
     hostile = tmp_path / "x.csv"
-    hostile.write_text("标准名称,子体系,标准类别\n<script>alert(1)</script>,服务实施,<b>坏</b>\n",
+    hostile.write_text("标准名称,标准编号,子体系,标准类别,状态\n"
+                       "<script>alert(1)</script>,DB37/T 1—2020,服务实施,<b>坏</b>,现行\n",
                        encoding="utf-8")
     page = http.post("/import", data={"county": "370502", "action": "check",
                                       "file": (io.BytesIO(hostile.read_bytes()), "x.csv")},

@@ -28,7 +28,7 @@ def top(store, text: str, n: int = 3) -> list[tuple[str, str, str]]:
 
 
 def test_loading_writes_the_index_beside_the_store(sample_store) -> None:
-    assert (sample_store.directory / INDEX_FILE).is_file()
+    assert (sample_store.path / INDEX_FILE).is_file()
 
 
 def test_exact_before_prefix_and_counties_before_standards(sample_store) -> None:

@@ -183,39 +183,36 @@ def export(
                                            "extension (.ttl .trig .nt .nq .jsonld .rdf .xlsx)")],
     graph: Annotated[str | None, typer.Option("--graph", help="Export one named graph "
                                                "(default: the whole dataset)")] = None,
-    county: Annotated[str | None, typer.Option("--county", help="Export one county "
-                                               "(GB/T 2260 code)")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="xlsx for the standard detail "
-                                            "table; RDF syntaxes follow --out")] = None,
+    county: Annotated[str | None, typer.Option(
+        "--county", help="Export one county's graph (GB/T 2260 code)")] = None,
+    table_format: Annotated[str | None, typer.Option(
+        "--format", help="xlsx: the county's 标准明细表 (needs --county)")] = None,
     store: StoreOption = None,
 ) -> None:
     """Write the dataset, one graph, or a county's standard detail table to a file."""
     import pyoxigraph as ox
 
-    from .namespaces import county_graph
     from .store.formats import holds_quads, rdf_format_for
 
-    if fmt == "xlsx" or (fmt is None and out_file.suffix.lower() == ".xlsx"):
-        if county is None:
-            fail(BadInput("--format xlsx needs --county CODE"))
-        from .tables import county_table_bytes
-
-        with opened_store(store) as db:
-            data = county_table_bytes(db, county)
-        tmp = out_file.with_name(out_file.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(out_file)
-        out.print(f"wrote {out_file}")
+    if table_format is not None and table_format != "xlsx":
+        fail(BadInput(f"unknown --format {table_format!r}; expected xlsx (RDF syntaxes follow "
+                      "the --out extension)"))
+    if county is not None and graph is not None:
+        fail(BadInput("give --graph or --county, not both"))
+    if table_format == "xlsx" or (table_format is None and out_file.suffix.lower() == ".xlsx"):
+        _export_county_table(county, out_file, store)
         return
-    if fmt is not None:
-        fail(BadInput(f"unknown --format {fmt!r}; use xlsx, or an RDF extension on --out"))
     if county is not None:
+        from .namespaces import county_graph, is_division_code
+
+        if not is_division_code(county):
+            fail(BadInput(f"--county expects a six-digit GB/T 2260 code, got {county!r}"))
         graph = str(county_graph(county))
     try:
-        rdf = rdf_format_for(out_file)
+        fmt = rdf_format_for(out_file)
     except BadInput as error:
         fail(error)
-    if graph is None and not holds_quads(rdf):
+    if graph is None and not holds_quads(fmt):
         fail(BadInput(f"{out_file.suffix} holds one graph: give --graph IRI, or use .trig / .nq"))
     with opened_store(store) as db:
         target = ox.NamedNode(graph) if graph else None
@@ -223,43 +220,68 @@ def export(
             fail(NotFound(f"no graph {graph} in the store"))
         tmp = out_file.with_name(out_file.name + ".part")
         with open(tmp, "wb") as handle:
-            db.dump(handle, rdf, target)
+            db.dump(handle, fmt, target)
         tmp.replace(out_file)
+    out.print(f"wrote {out_file}")
+
+
+def _export_county_table(county: str | None, out_file: Path, store: str | None) -> None:
+    from .tables import county_table_bytes
+
+    if county is None:
+        fail(BadInput("--format xlsx needs --county CODE"))
+    with opened_store(store) as db:
+        data = county_table_bytes(db, county)
+    tmp = out_file.with_name(out_file.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out_file)
     out.print(f"wrote {out_file}")
 
 
 @app.command("import")
 def import_table(
-    table: Annotated[Path, typer.Argument(help="Standard detail table (.xlsx or .csv)")],
+    table: Annotated[Path, typer.Argument(metavar="TABLE.xlsx|TABLE.csv",
+                                          help="Standard detail table (标准明细表)")],
     county: Annotated[str, typer.Option("--county", help="GB/T 2260 code of the county")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show what would be "
                                           "written; write nothing")] = False,
     indicators: Annotated[Path | None, typer.Option(
-        "--indicators", help="Indicator values in a separate table")] = None,
-    show: Annotated[bool, typer.Option("--show", help="With --dry-run, print the would-be "
-                                       "graph as Turtle")] = False,
+        "--indicators", help="Indicator values in a separate file (columns 指标, 年度, 数值, "
+        "单位)")] = None,
+    turtle: Annotated[bool, typer.Option("--turtle", "--show", help="With --dry-run, print "
+                                         "the would-be county graph as Turtle")] = False,
     store: StoreOption = None,
 ) -> None:
     """Import a county's 标准明细表; exit 0 imported, 2 nothing imported (problems listed)."""
     from .tables import import_table as run_import
 
     with opened_store(store) as db:
-        preview = run_import(db, table, county, dry_run=dry_run, indicators=indicators)
+        try:
+            preview = run_import(db, table, county, dry_run=dry_run, indicators=indicators)
+        except BpssError as error:
+            fail(error)
         if preview.ok and not dry_run:
             from .search import rebuild_index
 
             rebuild_index(db)  # the imported names become searchable
+    for warning in preview.warnings:
+        err.print(f"注意 / note: {warning}", markup=False, highlight=False, soft_wrap=True)
     if not preview.ok:
         for problem in preview.problems:
-            err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
         err.print(f"{len(preview.problems)} 个问题，未导入任何内容 / {len(preview.problems)} "
-                  "problem(s); nothing was imported", markup=False)
+                  "problem(s); nothing was imported", markup=False, highlight=False,
+                  soft_wrap=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     verb = "would write" if dry_run else "imported"
-    out.print(f"{verb} {preview.standards} standard(s), {preview.observations} indicator "
-              f"value(s), {len(preview.graph)} triples for county {county}")
-    if dry_run and show:
+    out.print(f"{verb} {preview.standards} standard(s) and {preview.observations} indicator "
+              f"value(s) for county {county}: {len(preview.graph):,} triples in "
+              f"{preview.graph_iri} ({len(preview.table):,} from the table, "
+              f"{preview.triples_before:,} before)", markup=False, highlight=False,
+              soft_wrap=True)
+    if dry_run and turtle:
         sys.stdout.write(preview.graph.serialize(format="turtle"))
+        sys.stdout.flush()
 
 
 @app.command()
@@ -267,10 +289,12 @@ def template(
     out_file: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Where to write it")],
     store: StoreOption = None,  # accepted like every command's; the template needs no store
 ) -> None:
-    """Write a blank 标准明细表 template (XLSX with drop-down lists and instructions)."""
+    """Write a blank 标准明细表 template (XLSX: drop-down lists, instructions, indicators)."""
     from .tables import template_bytes
 
-    out_file.write_bytes(template_bytes())
+    tmp = out_file.with_name(out_file.name + ".part")
+    tmp.write_bytes(template_bytes())
+    tmp.replace(out_file)
     out.print(f"wrote {out_file}")
 
 
@@ -376,6 +400,86 @@ def serve(
         fail(error)
     err.print(f"serving {settings.store} on http://{host}:{port}/  (SPARQL: /sparql)")
     run_server(settings, host, port)
+
+
+def _remote(endpoint: str, update: str | None, gsp: str | None, token: str | None):  # type: ignore[no-untyped-def]
+    """The remote store of a push or pull (credentials from $BPSS_KG_STORE_USER/PASSWORD)."""
+    from .store.remote import RemoteStore
+
+    if not endpoint.startswith(("http://", "https://")):
+        fail(BadInput(f"--endpoint must be an http(s) URL, got {endpoint!r}"))
+    env = Settings.from_env()
+    return RemoteStore(endpoint, update_endpoint=update, graph_store=gsp,
+                       user=env.store_user, password=env.store_password,
+                       token=token or env.store_token, timeout=max(env.query_timeout, 60.0))
+
+
+def _state_dir(store: str | None) -> Path:
+    settings = settings_for(store)
+    return Path.cwd() / ".bpss-kg" if settings.store_is_remote else settings.store_path
+
+
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL endpoint of the remote "
+                                          "store (query; also update unless --update)")],
+    graph: Annotated[list[str] | None, typer.Option(
+        "--graph", help="Graph IRI to send (repeatable) [default: national and every county]")
+    ] = None,
+    changed: Annotated[bool, typer.Option("--changed", help="Only graphs changed since their "
+                                          "last successful push to this endpoint")] = False,
+    gsp: Annotated[str | None, typer.Option("--gsp", help="Graph Store Protocol URL of the "
+                                            "remote store (PUT per graph)")] = None,
+    update: Annotated[str | None, typer.Option("--update", help="SPARQL Update endpoint, if "
+                                               "not the --endpoint")] = None,
+    token: Annotated[str | None, typer.Option("--token", help="Bearer token for the remote "
+                                              "writes [default: $BPSS_KG_STORE_TOKEN]")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Send county / national graphs to a remote SPARQL store, one idempotent request each."""
+    import pyoxigraph as ox
+
+    from .exchange import STATE_FILE, PushState
+    from .exchange import push as run_push
+
+    with opened_store(store) as db:
+        remote = _remote(endpoint, update, gsp, token)
+        state = PushState(_state_dir(store) / STATE_FILE)
+        targets = [ox.NamedNode(g) for g in graph] if graph else None
+        report = run_push(db, remote, state, graphs=targets, changed=changed,
+                          on_graph=lambda g, what: err.print(f"{what}: {g}", highlight=False))
+    out.print(f"pushed {len(report.sent)} graph(s)"
+              + (f", {len(report.unchanged)} unchanged" if report.unchanged else ""))
+
+
+@app.command()
+def pull(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL endpoint to read from")],
+    graph: Annotated[str, typer.Option("--graph", help="IRI of the graph to bring in")],
+    as_graph: Annotated[str | None, typer.Option("--as", help="Local graph IRI to replace "
+                                                 "[default: the same IRI]")] = None,
+    gsp: Annotated[str | None, typer.Option("--gsp", help="Graph Store Protocol URL to GET "
+                                            "from (else SPARQL CONSTRUCT)")] = None,
+    allow_violations: Annotated[bool, typer.Option(
+        "--allow-violations", help="Replace the graph even when SHACL finds violations")
+    ] = False,
+    store: StoreOption = None,
+) -> None:
+    """Bring a graph from a remote SPARQL endpoint into the store, checked before it replaces
+    the old one."""
+    import pyoxigraph as ox
+
+    from .exchange import pull as run_pull
+
+    with opened_store(store) as db:
+        remote = _remote(endpoint, None, gsp, None)
+        target = ox.NamedNode(as_graph) if as_graph else None
+        report = run_pull(db, remote, ox.NamedNode(graph), target,
+                          allow_violations=allow_violations)
+    for line in report.checks:
+        err.print(f"check: {line}", highlight=False)
+    out.print(f"{'replaced' if report.replaced else 'created'} {report.graph}: "
+              f"{report.triples:,} triples")
 
 
 def main() -> None:  # pragma: no cover - console entry point

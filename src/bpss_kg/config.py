@@ -34,6 +34,8 @@ class Settings:
     """Graph Store Protocol endpoint of a remote store, if it has one."""
     store_user: str | None = None
     store_password: str | None = None
+    store_token: str | None = None
+    """Bearer token for a remote store's writes (e.g. another bpss-kg server)."""
     query_timeout: float = 30.0
     """Seconds a query may run before it is stopped."""
     result_limit: int = 100_000
@@ -44,6 +46,12 @@ class Settings:
     """Endpoints that SPARQL ``SERVICE`` may call; every other SERVICE is refused."""
     base_url: str | None = None
     """Public base URL of the server (for links in DCAT/VoID)."""
+    publisher_name: str = "bpss-kg 部署方（未配置发布者）"
+    """Publisher named in the DCAT catalog (set it to the body that publishes the data)."""
+    publisher_iri: str | None = None
+    """IRI of the publisher (default: one under the server's base URL)."""
+    data_license: str = "http://creativecommons.org/licenses/by/4.0/"
+    """Licence of the published datasets (an IRI; check it with the data owner)."""
     max_upload_bytes: int = 50 * 1024 * 1024
     query_workers: int = 2
     """Worker processes that run queries (each can be stopped at the time limit)."""
@@ -56,11 +64,17 @@ class Settings:
             store_graph_store=os.environ.get("BPSS_KG_STORE_GRAPH_STORE") or None,
             store_user=os.environ.get("BPSS_KG_STORE_USER") or None,
             store_password=os.environ.get("BPSS_KG_STORE_PASSWORD") or None,
+            store_token=os.environ.get("BPSS_KG_STORE_TOKEN") or None,
             query_timeout=_env_float("BPSS_KG_QUERY_TIMEOUT", 30.0),
             result_limit=_env_int("BPSS_KG_RESULT_LIMIT", 100_000),
             update_token=os.environ.get("BPSS_KG_UPDATE_TOKEN") or None,
             allowed_services=_env_list("BPSS_KG_ALLOWED_SERVICES"),
             base_url=os.environ.get("BPSS_KG_BASE_URL") or None,
+            publisher_name=os.environ.get("BPSS_KG_PUBLISHER_NAME")
+            or "bpss-kg 部署方（未配置发布者）",
+            publisher_iri=os.environ.get("BPSS_KG_PUBLISHER_IRI") or None,
+            data_license=os.environ.get("BPSS_KG_DATA_LICENSE")
+            or "http://creativecommons.org/licenses/by/4.0/",
             max_upload_bytes=_env_int("BPSS_KG_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
             query_workers=_env_int("BPSS_KG_QUERY_WORKERS", 2),
         )

@@ -121,7 +121,7 @@ _build_lock = threading.Lock()
 
 def index_path(store: Store) -> Path:
     """``<store>/search.sqlite`` for an on-disk store; a temporary file for any other store."""
-    directory = getattr(store, "directory", None)
+    directory = getattr(store, "path", None)
     if directory is not None:
         return Path(directory) / INDEX_FILE
     if store not in _memory_indexes:

@@ -88,8 +88,8 @@ class OxigraphStore:
         self._db = self._open()
 
     @property
-    def directory(self) -> Path | None:
-        """The store directory (None in memory); indexes kept beside the store live here."""
+    def path(self) -> Path | None:
+        """The store directory (None in memory)."""
         return self._root
 
     @classmethod
@@ -342,7 +342,7 @@ class OxigraphStore:
             raise _io_error(self._root or Path(":memory:"), error) from error
 
     def close(self) -> None:
-        if self._db is not None:
+        if self._db is not None and not self.read_only:  # read-only instances cannot flush
             with contextlib.suppress(OSError):
                 self._db.flush()
         self._db = None  # type: ignore[assignment]

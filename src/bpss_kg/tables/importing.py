@@ -1,10 +1,8 @@
-"""Import a county's standard detail table into its graph: check everything, then write once.
+"""Import a county's standard detail table: check everything, then write all or nothing.
 
-What the table carries: the county standard system, its sub-systems and standards (with
-number, titles, level, status, dates, superseded numbers, kind, sub-system, national items,
-issuing body, notes) and, from an indicator sheet or file, the county's indicator values. An
-import replaces exactly that part of the county graph in one update; organisations' other
-records, process records, agreements and the local list stay as they are.
+``preview_import`` reads and checks a table and returns the problems or the would-be county
+graph; ``commit_import`` writes a clean preview in one update (the county graph replaced, with
+what the table does not carry kept, see ``tablepart``); ``import_table`` does both for files.
 """
 
 from __future__ import annotations
@@ -13,143 +11,112 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from ..errors import BadInput, Location, NotFound
-from ..namespaces import GRAPH, is_division_code
-from ..store import Store
-from .columns import INDICATOR_COLUMNS, INDICATORS_SHEET, STANDARD_COLUMNS, STANDARDS_SHEET
-from .parsing import RowReader, county_graph_of, issuer_iri
-from .reading import Problem, find_sheet, read_workbook
-
-LOOKUPS = """
-PREFIX bpss: <https://w3id.org/bpss-kg/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?kind ?iri ?key WHERE {
-  { ?iri a bpss:NationalServiceItem ; bpss:itemNumber ?key . BIND("item" AS ?kind) }
-  UNION { ?iri a bpss:NationalServiceItem ; bpss:isPlaceholder false ; rdfs:label ?key .
-          BIND("item" AS ?kind) }
-  UNION { ?iri a bpss:Indicator ; rdfs:label ?key . BIND("indicator" AS ?kind) }
-  UNION { ?iri a <http://www.w3.org/ns/org#Organization> ; rdfs:label ?key .
-          BIND("org" AS ?kind) }
-}
-"""
-COUNTY_NAME = """
-SELECT ?place ?name WHERE { ?place <http://www.w3.org/2000/01/rdf-schema#label> ?name }
-"""
-REPLACED_TYPES = ("Standard", "CountyStandardSystem", "SubSystem", "IndicatorObservation")
+from ..errors import BadInput, Location
+from ..namespaces import county_graph, is_division_code
+from ..store.base import Store
+from .building import build
+from .problems import Problem, TableProblems
+from .reading import read_sheets
+from .reference import oxigraph_triples, reference_for
+from .tablepart import merge, observations_part
 
 
 @dataclass
 class ImportPreview:
     county: str
+    filename: str
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     graph: Graph = field(default_factory=Graph)
+    """The county graph as it would be after the import (empty when there are problems)."""
+    table: Graph = field(default_factory=Graph)
+    """The part of it that comes from the table."""
     standards: int = 0
     observations: int = 0
+    triples_before: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def graph_iri(self) -> str:
+        return str(county_graph(self.county))
+
     def summary(self) -> dict[str, object]:
-        return {"county": self.county, "ok": self.ok, "standards": self.standards,
-                "observations": self.observations, "triples": len(self.graph),
-                "problems": [{"sheet": p.sheet, "row": p.row, "column": p.column,
-                              "value": p.value, "zh": p.zh, "en": p.en}
-                             for p in self.problems]}
+        return {"county": self.county, "graph": self.graph_iri, "file": self.filename,
+                "ok": self.ok, "standards": self.standards, "observations": self.observations,
+                "triples": len(self.graph), "triples_from_table": len(self.table),
+                "triples_before": self.triples_before}
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.summary(), "problems": [p.to_dict() for p in self.problems],
+                "warnings": [w.to_dict() for w in self.warnings]}
 
 
-def _lookups(store: Store) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    items, indicators, orgs = {}, {}, {}
-    for solution in store.query(LOOKUPS):  # type: ignore[union-attr]
-        target = {"item": items, "indicator": indicators, "org": orgs}[solution["kind"].value]
-        target.setdefault(solution["key"].value, solution["iri"].value)
-    return items, indicators, orgs
-
-
-def preview_import(store: Store, data: bytes, filename: str, county: str,
-                   indicators: tuple[bytes, str] | None = None) -> ImportPreview:
-    """Read and check a table; the would-be graph, or every problem found. Writes nothing."""
+def check_county(county: str) -> None:
     if not is_division_code(county):
         raise BadInput(f"--county expects a six-digit GB/T 2260 code, got {county!r}")
-    place = ox.NamedNode(f"https://w3id.org/bpss-kg/id/place/{county}")
-    names = list(store.query(COUNTY_NAME, bindings={"place": place}))  # type: ignore[arg-type]
-    if not names:
-        raise NotFound(f"no county {county} in the store's national layer (load it first)")
-    preview = ImportPreview(county)
-    try:
-        sheets = read_workbook(data, filename)
-    except (ValueError, UnicodeDecodeError, OSError, KeyError) as error:
-        raise BadInput(f"cannot read the table: {error}", Location(file=filename)) from None
-    except Exception as error:  # openpyxl raises zipfile/XML errors on broken workbooks
-        raise BadInput(f"not a readable XLSX workbook: {error}", Location(file=filename)) \
-            from None
-    items, known_indicators, orgs = _lookups(store)
-    standards_name = STANDARDS_SHEET if STANDARDS_SHEET in sheets else next(iter(sheets))
-    sheet = find_sheet(standards_name, sheets[standards_name], STANDARD_COLUMNS,
-                       preview.problems)
-    records = []
-    if sheet is not None:
-        records = RowReader(sheet, STANDARD_COLUMNS, preview.problems, items,
-                            known_indicators).standards()
-    observations = []
-    indicator_cells = None
-    if indicators is not None:
-        try:
-            extra = read_workbook(*indicators)
-        except (ValueError, UnicodeDecodeError, OSError) as error:
-            raise BadInput(f"cannot read the indicator table: {error}",
-                           Location(file=indicators[1])) from None
-        indicator_name, indicator_cells = next(iter(extra.items()))
-    elif INDICATORS_SHEET in sheets:
-        indicator_name, indicator_cells = INDICATORS_SHEET, sheets[INDICATORS_SHEET]
-    if indicator_cells is not None:
-        indicator_sheet = find_sheet(indicator_name, indicator_cells, INDICATOR_COLUMNS,
-                                     preview.problems)
-        if indicator_sheet is not None:
-            observations = RowReader(indicator_sheet, INDICATOR_COLUMNS, preview.problems,
-                                     items, known_indicators).observations()
-    if sheet is not None and not sheet.rows:
-        preview.problems.append(Problem(sheet.name, None, None, None, "表中没有标准",
-                                        "the table lists no standard"))
-    if preview.problems:
+
+
+def preview_import(store: Store, file_bytes: bytes, filename: str, county: str, *,
+                   indicator_bytes: bytes | None = None,
+                   indicator_filename: str | None = None) -> ImportPreview:
+    """Read and check a table; the would-be county graph or the problems. Writes nothing."""
+    check_county(county)
+    preview = ImportPreview(county, filename)
+    sheets, problems = read_sheets(file_bytes, filename)
+    indicator_sheets = None
+    if indicator_bytes is not None:
+        indicator_sheets, more = read_sheets(indicator_bytes, indicator_filename or "indicators")
+        problems += more
+    if problems:
+        preview.problems = problems
         return preview
-    issuers = {r.issuer: URIRef(orgs[r.issuer]) if r.issuer in orgs else issuer_iri(county,
-                                                                                      r.issuer)
-               for r in records if r.issuer}
-    preview.graph = county_graph_of(county, names[0]["name"].value, records, observations,
-                                    issuers)
-    preview.standards, preview.observations = len(records), len(observations)
+    ref = reference_for(store, county)
+    built = build(sheets, ref, indicator_sheets)
+    preview.problems = built.problems
+    preview.warnings = built.warnings
+    preview.triples_before = len(ref.current)
+    if built.problems:
+        return preview
+    preview.table = built.graph
+    if not built.has_indicators:
+        preview.table = built.graph + observations_part(ref.current)
+    preview.graph = merge(ref.current, preview.table, county, ref.county_name)
+    preview.standards = built.standards
+    preview.observations = built.observations
     return preview
 
 
-def commit_import(store: Store, preview: ImportPreview) -> int:
-    """Replace the table-carried part of the county graph in one update; triples written."""
+def commit_import(store: Store, preview: ImportPreview) -> ImportPreview:
+    """Write a clean preview: the county graph replaced in one update."""
     if not preview.ok:
-        raise BadInput("the table has problems; nothing was imported")
-    graph = f"<{GRAPH[f'county/{preview.county}']}>"
-    types = " ".join(f"bpss:{t}" for t in REPLACED_TYPES)
-    body = preview.graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    keep_observations = "" if preview.observations else \
-        "FILTER(?type != bpss:IndicatorObservation)"
-    store.update(
-        "PREFIX bpss: <https://w3id.org/bpss-kg/def#>\n"
-        f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ "
-        f"?s a ?type . VALUES ?type {{ {types} }} {keep_observations} ?s ?p ?o }} }} ;\n"
-        f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
-    return len(preview.graph)
+        raise TableProblems(preview.problems, preview.filename)
+    store.replace_graph(ox.NamedNode(preview.graph_iri), oxigraph_triples(preview.graph))
+    return preview
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput("no such file", Location(file=str(path))) from None
+    except OSError as error:
+        raise BadInput(f"cannot read the file: {error.strerror}",
+                       Location(file=str(path))) from None
 
 
 def import_table(store: Store, table: Path, county: str, *, dry_run: bool = False,
                  indicators: Path | None = None) -> ImportPreview:
-    try:
-        data = table.read_bytes()
-        extra = (indicators.read_bytes(), indicators.name) if indicators else None
-    except OSError as error:
-        raise BadInput(f"cannot read: {error.strerror}", Location(file=str(error.filename))) \
-            from None
-    preview = preview_import(store, data, table.name, county, extra)
+    """Check ``table`` (and ``indicators``) and, unless ``dry_run`` or a problem, write it."""
+    check_county(county)
+    data = _read(table)
+    extra = _read(indicators) if indicators is not None else None
+    preview = preview_import(store, data, table.name, county, indicator_bytes=extra,
+                             indicator_filename=indicators.name if indicators else None)
     if preview.ok and not dry_run:
         commit_import(store, preview)
     return preview

@@ -1,126 +1,92 @@
-"""Read a table (XLSX or CSV) into rows of cells keyed by column, finding the header row."""
+"""Read an XLSX workbook or a CSV file into plain sheets of cell values.
+
+CSV: UTF-8 (with or without BOM), then GB18030 (a superset of GBK, what Chinese Excel writes);
+comma, tab or semicolon separated. XLSX: openpyxl, values (not formulas), Excel dates as dates.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
+from pathlib import PurePath
 
-from .columns import Column, header_index
-
-ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in a table, named by sheet, row, column and value, in Chinese and English."""
-
-    sheet: str
-    row: int | None
-    column: str | None
-    value: str | None
-    zh: str
-    en: str
-
-    def __str__(self) -> str:
-        where_zh = f"工作表 {self.sheet}" + (f" 第{self.row}行" if self.row else "") + (
-            f" {self.column} 列" if self.column else "")
-        where_en = f"sheet {self.sheet}" + (f", row {self.row}" if self.row else "") + (
-            f", column {self.column}" if self.column else "")
-        value = f" {self.value!r}" if self.value not in (None, "") else ""
-        return f"{where_zh}{value}: {self.zh} / {where_en}: {self.en}"
+from .problems import Problem
 
 
 @dataclass
 class Sheet:
     name: str
-    header_row: int
-    columns: dict[str, str]  # column key → header text as written
-    rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    rows: list[list[object]] = field(default_factory=list)
+    """Cell values; ``rows[i]`` is spreadsheet row ``i + 1``."""
 
 
-def _cells_from_csv(data: bytes) -> list[list[object]]:
-    for encoding in ENCODINGS:
+def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[Problem]]:
+    """The sheets of a table file, or the problem that stops it being read."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(data)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(data, PurePath(filename).name)
+    if suffix == ".xls":
+        reason = ("旧版 .xls 格式不受支持，请另存为 .xlsx 或 .csv",
+                  "the old .xls format is not supported; save as .xlsx or .csv")
+    else:
+        reason = (f"不支持的文件类型 {suffix or '(无扩展名)'}，请使用 .xlsx 或 .csv",
+                  f"unsupported file type {suffix or '(no extension)'}; use .xlsx or .csv")
+    return [], [Problem(None, None, None, filename, *reason)]
+
+
+def decode_text(data: bytes) -> str | None:
+    """Text of a CSV file in UTF-8 (BOM or not) or GB18030/GBK; None when neither fits."""
+    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise UnicodeDecodeError("gb18030", data, 0, 1, "neither UTF-8 nor GBK/GB18030")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
-
-
-def _cells_from_xlsx(data: bytes) -> dict[str, list[list[object]]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheets = {}
-    for sheet in workbook.worksheets:
-        sheets[sheet.title] = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return sheets
-
-
-def read_workbook(data: bytes, filename: str) -> dict[str, list[list[object]]]:
-    """Every sheet's cells (a CSV is one sheet named after the file)."""
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        return {Path(filename).stem: _cells_from_csv(data)}
-    if suffix in (".xlsx", ".xlsm"):
-        return _cells_from_xlsx(data)
-    raise ValueError(f"unsupported table type {suffix or '(none)'}; use .xlsx or .csv")
-
-
-def find_sheet(name: str, cells: list[list[object]], columns: tuple[Column, ...],
-               problems: list[Problem]) -> Sheet | None:
-    """The header row is the first of the first 10 rows naming at least two known columns
-    (title rows above it, merged or not, are skipped)."""
-    index = header_index(columns)
-    for number, row in enumerate(cells[:10], start=1):
-        found: dict[str, str] = {}
-        positions: dict[int, str] = {}
-        for position, cell in enumerate(row):
-            column = index.get(_header_key(cell))
-            if column is not None and column.key not in found:
-                found[column.key] = str(cell).strip()
-                positions[position] = column.key
-        if len(found) >= 2:
-            missing = [c for c in columns if c.required and c.key not in found]
-            for column in missing:
-                problems.append(Problem(name, number, column.header, None,
-                                        "缺少必需的列", "required column missing"))
-            sheet = Sheet(name, number, found)
-            for row_number, values in enumerate(cells[number:], start=number + 1):
-                record = {key: values[pos] if pos < len(values) else None
-                          for pos, key in positions.items()}
-                if any(_blank(v) is False for v in record.values()):
-                    sheet.rows.append((row_number, record))
-            return sheet
-    problems.append(Problem(name, None, None, None, "找不到表头行（前10行中应有列名）",
-                            "no header row found in the first 10 rows"))
     return None
 
 
-def _header_key(cell: object) -> str:
-    from .columns import normalise_header
+def _read_csv(data: bytes, name: str) -> tuple[list[Sheet], list[Problem]]:
+    text = decode_text(data)
+    if text is None:
+        return [], [Problem(None, None, None, None,
+                            "无法识别文件编码（应为 UTF-8 或 GBK）",
+                            "cannot decode the file (expected UTF-8 or GBK)")]
+    if "\x00" in text:
+        return [], [Problem(None, None, None, None, "文件含有二进制内容，不是 CSV 文本",
+                            "the file holds binary data, not CSV text")]
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""),
+                                                delimiter=delimiter)]
+    except csv.Error as error:
+        return [], [Problem(None, None, None, None, f"CSV 格式错误：{error}",
+                            f"malformed CSV: {error}")]
+    return [Sheet(name, rows)], []
 
-    return normalise_header(cell)
 
+def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
+    from openpyxl import load_workbook
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def as_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        return [], [Problem(None, None, None, None, f"不是有效的 XLSX 文件（{error}）",
+                            f"not a valid XLSX file ({error})")]
+    sheets = []
+    try:
+        for worksheet in workbook.worksheets:
+            rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+            sheets.append(Sheet(worksheet.title, rows))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        return [], [Problem(None, None, None, None, f"XLSX 文件已损坏（{error}）",
+                            f"the XLSX file is damaged ({error})")]
+    finally:
+        workbook.close()
+    return sheets, []

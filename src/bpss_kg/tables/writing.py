@@ -1,4 +1,9 @@
-"""Write the standard detail table: a blank template, or a county's table from the store."""
+"""XLSX workbooks: the blank template and a county's exported table (same layout).
+
+Sheet 标准明细表: a title row, the header row (GB/T 13016 columns first, then bpss-kg's), data;
+drop-down lists for 子体系, 标准类别, 状态, 宜定级别 and 合成数据 (labels from the ontology).
+Sheet 指标: indicator values. Sheet 说明: instructions in Chinese and English.
+"""
 
 from __future__ import annotations
 
@@ -7,195 +12,173 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
-from ..namespaces import GRAPH
-from ..store import Store
+from ..store.base import Store
 from .columns import (
     INDICATOR_COLUMNS,
     INDICATORS_SHEET,
     INSTRUCTIONS_SHEET,
     STANDARD_COLUMNS,
     STANDARDS_SHEET,
+    Column,
 )
-from .parsing import concept_labels
+from .vocabulary import vocabulary
 
-INSTRUCTIONS = [
-    ("说明 / Instructions", ""),
-    ("本表为县域基本公共服务标准明细表（GB/T 13016—2018），供 bpss-kg 导入。",
-     "A county standard detail table (GB/T 13016—2018) for import into bpss-kg."),
-    ("第2行为表头，请勿修改列名；第1行标题可改。", "Row 2 is the header; keep the column names."),
-    ("必填列：标准名称、子体系、标准类别。", "Required: title, sub-system, kind of standard."),
-    ("子体系、标准类别、状态、宜定级别请从下拉列表选择。",
-     "Pick sub-system, kind, status and level from the drop-down lists."),
-    ("标准编号形如 DB37/T 1234—2023；日期形如 2023-12-28。",
-     "Numbers like DB37/T 1234—2023; dates like 2023-12-28."),
-    ("实施的国家基本公共服务项目：填项目序号或名称，多个用“、”分隔。",
-     "National items: their numbers or names, separated by 、 or ;."),
-    ("“指标”工作表填写本县指标数值：指标、年度、数值、单位。",
-     "Sheet 指标: the county's indicator values (indicator, year, value, unit)."),
-    ("导入命令：bpss-kg import 表格.xlsx --county 县级代码",
-     "Import: bpss-kg import TABLE.xlsx --county CODE"),
-]
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+GBT13016_KEYS = ("row_no", "system_number", "title", "number", "level", "implemented",
+                 "supersedes", "notes")
+BPSS_KEYS = ("subsystem", "kind", "items", "status", "issuer", "issuer_iri", "issued",
+             "reviewed", "title_en", "references", "source", "synthetic", "iri")
+_BY_KEY = {c.key: c for c in STANDARD_COLUMNS}
+STANDARD_LAYOUT: tuple[Column, ...] = tuple(_BY_KEY[k] for k in (*GBT13016_KEYS, *BPSS_KEYS))
+DATE_KEYS = {"implemented", "issued", "reviewed"}
+DATA_ROWS = 2000
+"""Rows the drop-down lists cover."""
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_BPSS_FILL = PatternFill("solid", fgColor="E2EFDA")
+_WIDTHS = {"title": 40, "title_en": 40, "items": 24, "issuer": 26, "issuer_iri": 30,
+           "notes": 24, "kind": 16, "number": 22, "supersedes": 22, "references": 22}
 
 
-def _labels(scheme: str, suffix_filter: tuple[str, ...] = ()) -> list[str]:
-    names = {}
-    for label, slug in concept_labels().get(scheme, {}).items():
-        if label.isascii():
-            continue
-        if suffix_filter and slug not in suffix_filter:
-            continue
-        names.setdefault(slug, label)
-    return sorted(names.values())
-
-
-def _sheet(workbook: Workbook, title: str, caption: str, columns, rows):  # type: ignore[no-untyped-def]
-    sheet = workbook.create_sheet(title)
-    sheet.append([caption])
+def _header(sheet: Worksheet, columns: tuple[Column, ...], title: str, bpss_from: int) -> None:
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([c.header for c in columns])
-    for cell in sheet[2]:
+    for position, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=2, column=position, value=column.header)
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True)
-    for row in rows:
-        sheet.append(row)
-    for index, column in enumerate(columns, start=1):
-        letter = sheet.cell(row=2, column=index).column_letter
-        sheet.column_dimensions[letter].width = max(10, min(40, len(column.header) * 3))
-    return sheet
+        cell.fill = _BPSS_FILL if position > bpss_from else _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        sheet.column_dimensions[get_column_letter(position)].width = _WIDTHS.get(column.key, 14)
+    sheet.freeze_panes = "A3"
 
 
-def _validation(sheet, columns, key: str, values: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _validation(sheet: Worksheet, columns: tuple[Column, ...], key: str, values: list[str],
+                strict: bool, prompt: str) -> None:
     position = next(i for i, c in enumerate(columns, start=1) if c.key == key)
-    letter = sheet.cell(row=2, column=position).column_letter
-    rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
-    rule.error = "请从列表中选择 / choose from the list"
+    letter = get_column_letter(position)
+    rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                          showDropDown=False, showErrorMessage=True,
+                          errorStyle="stop" if strict else "warning",
+                          promptTitle=columns[position - 1].header, prompt=prompt)
+    rule.showInputMessage = True
     sheet.add_data_validation(rule)
-    rule.add(f"{letter}3:{letter}2000")
+    rule.add(f"{letter}3:{letter}{DATA_ROWS + 2}")
 
 
-def workbook_bytes(caption: str, standard_rows: list[list[object]],
-                   indicator_rows: list[list[object]]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    sheet = _sheet(workbook, STANDARDS_SHEET, caption, STANDARD_COLUMNS, standard_rows)
-    subsystems = ("baseline-indicator", "service-implementation", "monitoring-improvement")
-    kinds = _labels("standard-kind")
-    _validation(sheet, STANDARD_COLUMNS, "subsystem", [k for k in kinds if k in (
-        "基准指标", "服务实施", "监测改进")] or _labels("standard-kind", subsystems))
-    _validation(sheet, STANDARD_COLUMNS, "kind",
-                [k for k in kinds if k.endswith("标准")])
-    _validation(sheet, STANDARD_COLUMNS, "status", _labels("standard-status"))
-    _validation(sheet, STANDARD_COLUMNS, "level", _labels("standard-level"))
-    _sheet(workbook, INDICATORS_SHEET, "县域基本公共服务指标 / county indicator values",
-           INDICATOR_COLUMNS, indicator_rows)
-    notes = workbook.create_sheet(INSTRUCTIONS_SHEET)
-    for zh, en in INSTRUCTIONS:
-        notes.append([zh, en])
-    notes.column_dimensions["A"].width = 60
-    notes.column_dimensions["B"].width = 70
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def _write_rows(sheet: Worksheet, columns: tuple[Column, ...], rows: list[dict[str, object]]
+                ) -> None:
+    for offset, row in enumerate(rows):
+        for position, column in enumerate(columns, start=1):
+            value = row.get(column.key, "")
+            if value in ("", None):
+                continue
+            cell = sheet.cell(row=3 + offset, column=position, value=value)
+            if isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            elif column.key in ("number", "system_number", "supersedes", "references",
+                                "items"):
+                cell.number_format = "@"
+
+
+def workbook_bytes(standards: list[dict[str, object]] | None = None,
+                   indicators: list[dict[str, object]] | None = None,
+                   title: str = "基本公共服务标准明细表") -> bytes:
+    """The XLSX file: empty lists give the blank template."""
+    vocab = vocabulary()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = STANDARDS_SHEET
+    _header(sheet, STANDARD_LAYOUT, f"{title}（GB/T 13016—2018 标准明细表）",
+            len(GBT13016_KEYS))
+    _validation(sheet, STANDARD_LAYOUT, "subsystem", [c.zh for c in vocab.subsystems], True,
+                "GB/T 43507—2023 的三个子体系 / one of the three sub-systems")
+    _validation(sheet, STANDARD_LAYOUT, "kind", [c.zh for c in vocab.kinds], False,
+                "十类标准之一；多个用“；”分隔 / one of the ten kinds; several separated by ；")
+    _validation(sheet, STANDARD_LAYOUT, "status", [c.zh for c in vocab.statuses], True,
+                "标准状态 / status of the standard")
+    _validation(sheet, STANDARD_LAYOUT, "level", [c.zh for c in vocab.levels], False,
+                "宜定级别；留空则按标准编号判断 / level; empty = from the number")
+    _validation(sheet, STANDARD_LAYOUT, "synthetic", ["是", "否"], True,
+                "合成（示例）数据填“是” / 是 for synthetic sample data")
+    _write_rows(sheet, STANDARD_LAYOUT, standards or [])
+
+    values = book.create_sheet(INDICATORS_SHEET)
+    _header(values, INDICATOR_COLUMNS, "指标数值 / indicator values", len(INDICATOR_COLUMNS))
+    _validation(values, INDICATOR_COLUMNS, "synthetic", ["是", "否"], True,
+                "合成（示例）数据填“是” / 是 for synthetic sample data")
+    _write_rows(values, INDICATOR_COLUMNS, indicators or [])
+
+    notes = book.create_sheet(INSTRUCTIONS_SHEET)
+    _instructions(notes)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def template_bytes() -> bytes:
-    return workbook_bytes("XX县基本公共服务标准明细表 / county standard detail table", [], [])
+    """The blank template: header rows, drop-down lists, instructions, indicator sheet."""
+    return workbook_bytes()
 
 
-EXPORT = """
-PREFIX bpss: <https://w3id.org/bpss-kg/def#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?g ?s ?title ?titleEn ?number ?systemNumber ?level ?status ?issued ?implemented ?reviewed
-       ?subsystem (GROUP_CONCAT(DISTINCT ?kindLabel; separator="、") AS ?kind) ?issuer ?notes
-       (GROUP_CONCAT(DISTINCT ?itemNumber; separator="、") AS ?items)
-       (GROUP_CONCAT(DISTINCT ?oldNumber; separator="、") AS ?supersedes)
-WHERE { GRAPH ?g {
-  ?s a bpss:Standard ; bpss:inSystem ?system .
-  OPTIONAL { ?s dcterms:title ?title FILTER(lang(?title) = "zh") }
-  OPTIONAL { ?s dcterms:title ?titleEn FILTER(lang(?titleEn) = "en") }
-  OPTIONAL { ?s bpss:standardNumber ?number }
-  OPTIONAL { ?s bpss:systemNumber ?systemNumber }
-  OPTIONAL { ?s bpss:level ?levelIri }
-  OPTIONAL { ?s bpss:status ?statusIri }
-  OPTIONAL { ?s dcterms:issued ?issued }
-  OPTIONAL { ?s bpss:implementationDate ?implemented }
-  OPTIONAL { ?s bpss:lastReviewDate ?reviewed }
-  OPTIONAL { ?s bpss:inSubSystem/bpss:subSystemType ?subIri }
-  OPTIONAL { ?s bpss:standardKind ?kindIri }
-  OPTIONAL { ?s rdfs:comment ?notes FILTER(lang(?notes) = "zh") }
-  OPTIONAL { ?s bpss:supersedes ?old . OPTIONAL { ?old bpss:standardNumber ?oldNumber } }
- }
-  OPTIONAL { ?levelIri skos:prefLabel ?level FILTER(lang(?level) = "zh") }
-  OPTIONAL { ?statusIri skos:prefLabel ?status FILTER(lang(?status) = "zh") }
-  OPTIONAL { ?subIri skos:prefLabel ?subsystem FILTER(lang(?subsystem) = "zh") }
-  OPTIONAL { ?kindIri skos:prefLabel ?kindLabel FILTER(lang(?kindLabel) = "zh") }
-  OPTIONAL { GRAPH ?g { ?s bpss:issuedBy ?org } ?org rdfs:label ?issuer
-             FILTER(lang(?issuer) = "zh") }
-  OPTIONAL { GRAPH ?g { ?s bpss:implementsItem ?item }
-             ?item a bpss:NationalServiceItem ; bpss:itemNumber ?itemNumber }
-} GROUP BY ?s ?title ?titleEn ?number ?systemNumber ?level ?status ?issued ?implemented
-           ?reviewed ?subsystem ?issuer ?notes ?g
-ORDER BY ?systemNumber ?number ?s
-"""
-OBSERVATIONS = """
-PREFIX bpss: <https://w3id.org/bpss-kg/def#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?name ?year ?value ?unit ?g WHERE {
-  GRAPH ?g { ?o a bpss:IndicatorObservation ; bpss:indicator ?i ; bpss:refYear ?year ;
-                bpss:observedValue ?value . }
-  ?i rdfs:label ?name FILTER(lang(?name) = "zh")
-  OPTIONAL { ?i bpss:unit ?unit }
-} ORDER BY ?name ?year
-"""
+def _instructions(sheet: Worksheet) -> None:
+    vocab = vocabulary()
+    lines: list[tuple[str, str]] = [
+        ("填表说明", "How to fill in the table"),
+        ("“标准明细表”工作表：每行一项标准；第2行为表头，请勿改动列名（可调整列的顺序）。",
+         "Sheet 标准明细表: one standard per row; row 2 is the header — keep the column names "
+         "(the order may change)."),
+        ("蓝色列为 GB/T 13016—2018 标准明细表的列；绿色列为 bpss-kg 需要的列。",
+         "Blue columns are those of the GB/T 13016—2018 detail table; green ones are what "
+         "bpss-kg needs."),
+        ("必填：标准名称、标准类别、状态；标准编号与标准体系编号至少填一项（未编号的标准用标准体系编号标识）。",
+         "Required: 标准名称 (title), 标准类别 (kind), 状态 (status); and the standard number or, "
+         "for an unnumbered standard, the system number."),
+        ("标准编号写作 DB37/T 4512—2022；“-”“—”“–”“－”和空格的差异会自动统一。",
+         "Standard numbers as DB37/T 4512—2022; dashes and spaces are normalised."),
+        ("日期可写 2023-12-28、2023/12/28、2023年12月28日、20231228，或使用 Excel 日期。",
+         "Dates as 2023-12-28, 2023/12/28, 2023年12月28日, 20231228 or Excel dates."),
+        ("子体系：" + "、".join(c.zh for c in vocab.subsystems) + "（留空则由标准类别推出）。",
+         "Sub-system: " + ", ".join(c.en for c in vocab.subsystems)
+         + " (empty: taken from the kind)."),
+        ("标准类别：" + "、".join(c.zh for c in vocab.kinds) + "（多个用“；”分隔）。",
+         "Kind: " + ", ".join(c.en for c in vocab.kinds) + " (several separated by ；)."),
+        ("状态：" + "、".join(c.zh for c in vocab.statuses) + "。",
+         "Status: " + ", ".join(c.en for c in vocab.statuses) + "."),
+        ("实施的国家基本公共服务项目：项目序号（1–81）或项目名称；本县增补项目写“地方1”等；多个用“；”或“、”分隔。",
+         "Service items: item number (1–81) or name; local additions as 地方1 …; several "
+         "separated by ； or 、."),
+        ("被代替标准号、规范性引用文件：标准编号，多个用“；”分隔。",
+         "Superseded standards, normative references: standard numbers separated by ；."),
+        ("发布机构：机构名称（按名称查找）；“发布机构标识”可填 IRI 以指定机构，通常留空。",
+         "Issuing body: its name (looked up by name); 发布机构标识 may pin it by IRI, usually "
+         "empty."),
+        ("来源：来源标识（如 synthetic）；合成数据：示例或合成数据填“是”。",
+         "Source: a source id (e.g. synthetic); 合成数据: 是 for sample or synthetic data."),
+        ("“指标”工作表：指标名称、年度、数值、单位，每行一个县域指标值。",
+         "Sheet 指标: indicator name, year, value, unit — one county value per row."),
+        ("导入时检查每个单元格；有任何错误则不导入任何内容，并列出工作表、行、列、值和原因。",
+         "Every cell is checked on import; with any error nothing is imported and each "
+         "problem is listed by sheet, row, column, value and reason."),
+        ("命令：bpss-kg import 表格.xlsx --county 370502 [--dry-run]",
+         "Command: bpss-kg import TABLE.xlsx --county 370502 [--dry-run]"),
+    ]
+    sheet.column_dimensions["A"].width = 90
+    sheet.column_dimensions["B"].width = 90
+    for number, (zh, en) in enumerate(lines, start=1):
+        sheet.cell(row=number, column=1, value=zh).alignment = Alignment(wrap_text=True)
+        sheet.cell(row=number, column=2, value=en).alignment = Alignment(wrap_text=True)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["B1"].font = Font(bold=True, size=14)
 
 
-def county_table_bytes(store: Store, county: str) -> bytes:
-    """The county's standard detail table (and indicator sheet) as XLSX."""
-    import pyoxigraph as ox
+def county_standard_rows(store: Store, county: str) -> list[list[object]]:
+    """The county's standards as rows in ``STANDARD_COLUMNS`` order (CSV dumps use these)."""
+    from .columns import STANDARD_COLUMNS
+    from .exporting import county_rows
 
-    graph = ox.NamedNode(str(GRAPH[f"county/{county}"]))
-    if graph not in store.named_graphs():
-        from ..errors import NotFound
-
-        raise NotFound(f"no county graph for {county} in the store")
-    keys = [c.key for c in STANDARD_COLUMNS]
-    fields = {"row": None, "system_number": "systemNumber", "title": "title",
-              "title_en": "titleEn", "number": "number", "level": "level", "issued": "issued",
-              "implemented": "implemented", "reviewed": "reviewed", "supersedes": "supersedes",
-              "subsystem": "subsystem", "kind": "kind", "items": "items", "status": "status",
-              "issuer": "issuer", "notes": "notes"}
-    rows = []
-    result = store.query(EXPORT, bindings={"g": graph})
-    for index, solution in enumerate(result, start=1):  # type: ignore[union-attr]
-        row: list[object] = []
-        for key in keys:
-            name = fields[key]
-            if name is None:
-                row.append(index)
-                continue
-            term = solution[name]
-            value = term.value if term is not None else ""
-            if name in ("issued", "implemented", "reviewed") and value:
-                row.append(date.fromisoformat(value))
-            elif name == "subsystem" and value:
-                row.append(value.removesuffix("标准子体系").removesuffix("子体系"))
-            else:
-                row.append(value)
-        rows.append(row)
-    indicators = [[s["name"].value, s["year"].value, float(s["value"].value),
-                   s["unit"].value if s["unit"] else ""]
-                  for s in store.query(OBSERVATIONS, bindings={"g": graph})]  # type: ignore[union-attr]
-    place = ox.NamedNode(f"https://w3id.org/bpss-kg/id/place/{county}")
-    names = list(store.query(
-        "SELECT ?p ?name WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?name }",
-        bindings={"p": place}))
-    name = names[0]["name"].value if names else county
-    return workbook_bytes(f"{name}基本公共服务标准明细表 / standard detail table of {county}",
-                          rows, indicators)
+    standards, _indicators, _reference = county_rows(store, county)
+    return [[row.get(column.key, "") for column in STANDARD_COLUMNS] for row in standards]

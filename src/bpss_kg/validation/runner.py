@@ -244,8 +244,10 @@ def validate_units(store: Store, units: list[Unit], shapes: Shapes, as_of: date,
     return sorted(findings)
 
 
+# Direct axioms only; the closure is computed here (Virtuoso refuses a transitive path with
+# neither end bound: "transitive start not given").
 SUBCLASSES = """
-SELECT ?super ?sub WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super }
+SELECT ?super ?sub WHERE { ?sub <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?super }
 """
 UNIT_SUBCLASS_AXIOMS = """
 ASK { GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?o }
@@ -259,9 +261,19 @@ def class_closure(store: Store, units: list[Unit]) -> dict[str, set[str]] | None
     shared = [ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(NATIONAL_GRAPH))]
     if bool(store.query(UNIT_SUBCLASS_AXIOMS % (ONTOLOGY_GRAPH, NATIONAL_GRAPH))):
         return None
-    closure: dict[str, set[str]] = {}
+    direct: dict[str, set[str]] = {}
     for solution in store.query(SUBCLASSES, default_graphs=shared):  # type: ignore[union-attr]
-        closure.setdefault(solution["super"].value, set()).add(solution["sub"].value)
+        direct.setdefault(solution["super"].value, set()).add(solution["sub"].value)
+    closure: dict[str, set[str]] = {}
+    for top in direct:
+        found: set[str] = set()
+        todo = list(direct[top])
+        while todo:
+            sub = todo.pop()
+            if sub not in found:
+                found.add(sub)
+                todo += direct.get(sub, ())
+        closure[top] = found
     return closure
 
 

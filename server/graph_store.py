@@ -1,0 +1,127 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol at ``/graph-store`` (``?graph=IRI`` or ``?default``).
+
+GET answers with the graph (content-negotiated) or 404; PUT replaces, POST merges, DELETE
+removes; writes need the bearer token. A payload is parsed completely before anything is
+written, so a PUT or POST of a bad payload answers 400 and changes nothing. PUT and POST answer
+201 when they create the graph, 204 otherwise. ``?default`` is the store's default graph proper
+(queries see the union of the named graphs; see docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from bpss_kg.errors import BadInput, NotFound
+from bpss_kg.store.query_service import NotAcceptable
+
+from .auth import requires_token
+from .context import context
+
+blueprint = Blueprint("graph_store", __name__)
+
+MEDIA = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+OUT = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+
+
+def _target() -> ox.NamedNode | ox.DefaultGraph:
+    graph = request.args.get("graph")
+    default = "default" in request.args
+    if (graph is None) == (not default):
+        raise BadInput("give exactly one of ?graph=IRI or ?default")
+    if default:
+        return ox.DefaultGraph()
+    try:
+        return ox.NamedNode(graph)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise BadInput(f"?graph is not an IRI: {graph!r}") from error
+
+
+def _exists(target: ox.NamedNode | ox.DefaultGraph) -> bool:
+    store = context().store
+    if isinstance(target, ox.DefaultGraph):
+        return any(True for _ in store.quads(target))
+    return target in store.named_graphs()
+
+
+def _payload(target: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
+    """The request body as triples; 400 (nothing written) when it does not parse."""
+    fmt = MEDIA.get(request.mimetype)
+    if fmt is None:
+        raise BadInput(f"unsupported Content-Type {request.mimetype!r}; use one of "
+                       f"{', '.join(MEDIA)}")
+    base = target.value if isinstance(target, ox.NamedNode) else None
+    try:
+        quads = list(ox.parse(request.get_data(), format=fmt, base_iri=base,
+                              rename_blank_nodes=True))
+    except SyntaxError as error:
+        raise BadInput(f"the payload is not valid {fmt.name}: {error}") from error
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        raise BadInput("the payload names graphs; send the triples of one graph")
+    return [q.triple for q in quads]
+
+
+@blueprint.route("/graph-store", methods=["GET", "HEAD"])
+def get_graph() -> Response:
+    target = _target()
+    if not _exists(target):
+        raise NotFound(f"no graph {getattr(target, 'value', 'default')} in the store")
+    accept = request.accept_mimetypes
+    media = accept.best_match(OUT, default="text/turtle") if accept else "text/turtle"
+    if media is None:
+        raise NotAcceptable(f"none of {accept} can be produced; offered: {', '.join(OUT)}")
+    triples = [q.triple for q in context().store.quads(target)]
+    body = ox.serialize(triples, format=MEDIA[media]) or b""
+    return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def _write(replace: bool) -> Response:
+    ctx = context()
+    target = _target()
+    triples = _payload(target)
+    created = not _exists(target)
+    if isinstance(target, ox.NamedNode):
+        if replace:
+            ctx.store.replace_graph(target, triples)
+        else:
+            ctx.store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+    else:
+        if replace:
+            ctx.store.update("DROP SILENT DEFAULT")
+        ctx.store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+    ctx.after_write()
+    return Response(status=201 if created and triples else 204)
+
+
+@blueprint.route("/graph-store", methods=["PUT"])
+@requires_token
+def put_graph() -> Response:
+    return _write(replace=True)
+
+
+@blueprint.route("/graph-store", methods=["POST"])
+@requires_token
+def post_graph() -> Response:
+    return _write(replace=False)
+
+
+@blueprint.route("/graph-store", methods=["DELETE"])
+@requires_token
+def delete_graph() -> Response:
+    ctx = context()
+    target = _target()
+    if isinstance(target, ox.DefaultGraph):
+        if not _exists(target):
+            raise NotFound("the default graph is empty")
+        ctx.store.update("DROP SILENT DEFAULT")
+    elif not ctx.store.drop_graph(target):
+        raise NotFound(f"no graph {target.value} in the store")
+    ctx.after_write()
+    return Response(status=204)

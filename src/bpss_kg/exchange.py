@@ -1,0 +1,151 @@
+"""Exchange with other systems: push graphs to a remote SPARQL store, pull a graph from one.
+
+``push`` sends each graph in one idempotent request (a Graph Store ``PUT``, or ``DROP`` +
+``INSERT`` in one SPARQL Update request), so a push interrupted half-way can simply be run
+again. With ``changed`` only graphs whose content hash differs from the one recorded at their
+last successful push are sent; the record (``.bpss-kg-push.json`` in the store directory) is
+updated per graph right after that graph's request succeeded, so a rerun after an interruption
+sends exactly the graphs not yet sent and ends in the same state as an uninterrupted push.
+
+``pull`` fetches a graph, checks it (it parses, it is not empty, and, for a county or the
+national layer, it passes the SHACL validation) and only then replaces the local graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import BadInput, Location, NotFound
+from .namespaces import GRAPH, NATIONAL_GRAPH, SH
+from .store.base import Store
+from .store.remote import RemoteStore
+
+STATE_FILE = ".bpss-kg-push.json"
+COUNTY_PREFIX = str(GRAPH["county/"])
+
+
+def content_hash(triples: Iterable[ox.Triple]) -> str:
+    """A hash of a graph's content that does not depend on order (sorted N-Triples lines;
+    blank node labels as the store gives them)."""
+    lines = sorted(str(t) for t in triples)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def pushable_graphs(store: Store) -> list[ox.NamedNode]:
+    """The graphs a push sends by default: the national layer and every county."""
+    return [g for g in store.named_graphs()
+            if g.value == str(NATIONAL_GRAPH) or g.value.startswith(COUNTY_PREFIX)]
+
+
+class PushState:
+    """Per endpoint, per graph: the content hash of the last successful push."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._data: dict[str, dict[str, str]] = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            self._data = {}
+        except (OSError, ValueError) as error:
+            raise BadInput(f"unreadable push state: {error}", Location(file=str(path))) from error
+
+    def sent(self, endpoint: str, graph: str) -> str | None:
+        return self._data.get(endpoint, {}).get(graph)
+
+    def record(self, endpoint: str, graph: str, digest: str) -> None:
+        """Record one graph and write the file at once (atomically: temp file + rename)."""
+        self._data.setdefault(endpoint, {})[graph] = digest
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps(self._data, indent=1, sort_keys=True), "utf-8")
+        os.replace(tmp, self.path)
+
+
+@dataclass
+class PushReport:
+    sent: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def push(store: Store, remote: RemoteStore, state: PushState, *,
+         graphs: list[ox.NamedNode] | None = None, changed: bool = False,
+         on_graph: Callable[[str, str], None] | None = None) -> PushReport:
+    """Send graphs to ``remote`` one request per graph (see the module docstring)."""
+    present = store.named_graphs()
+    targets = graphs or pushable_graphs(store)
+    for graph in targets:
+        if graph not in present:
+            raise NotFound(f"no graph {graph.value} in the local store")
+    report = PushReport()
+    key = remote.gsp.url if remote.gsp is not None else remote.update_endpoint
+    for graph in targets:
+        triples = [q.triple for q in store.quads(graph)]
+        digest = content_hash(triples)
+        if changed and state.sent(key, graph.value) == digest:
+            report.unchanged.append(graph.value)
+            if on_graph:
+                on_graph(graph.value, "unchanged")
+            continue
+        remote.replace_graph(graph, triples)
+        state.record(key, graph.value, digest)
+        report.sent.append(graph.value)
+        if on_graph:
+            on_graph(graph.value, "sent")
+    return report
+
+
+@dataclass
+class PullReport:
+    graph: str
+    triples: int
+    replaced: bool
+    checks: list[str]
+
+
+def pull(store: Store, remote: RemoteStore, graph: ox.NamedNode,
+         target: ox.NamedNode | None = None, *, allow_violations: bool = False) -> PullReport:
+    """Fetch ``graph`` from ``remote`` and, once checked, replace ``target`` (default: the same
+    IRI) in the local store. Nothing is written when a check fails; SHACL violations fail the
+    pull unless ``allow_violations`` (they are then listed in the report)."""
+    target = target or graph
+    triples = remote.graph_triples(graph)
+    if not triples:
+        raise NotFound(f"the remote store has no graph {graph.value} (or it is empty); "
+                       "nothing was changed")
+    checks = ["parsed", f"{len(triples)} triples (not empty)"]
+    checks += _validate(triples, target, allow_violations)
+    replaced = target in store.named_graphs()
+    store.replace_graph(target, triples)
+    return PullReport(target.value, len(triples), replaced, checks)
+
+
+def _validate(triples: list[ox.Triple], target: ox.NamedNode,
+              allow_violations: bool) -> list[str]:
+    """SHACL validation of a county or national graph (with the bundled ontology and national
+    layer as context) before it replaces the local one."""
+    if not (target.value.startswith(COUNTY_PREFIX) or target.value == str(NATIONAL_GRAPH)):
+        return ["not a county or national graph: no SHACL shapes apply"]
+    from tempfile import TemporaryDirectory
+
+    from .validation import validate
+
+    with TemporaryDirectory(prefix="bpss-kg-pull-") as tmp:
+        path = Path(tmp) / "pulled.nt"
+        ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
+        run = validate(files=[path])
+    violations = [f for f in run.findings if f.severity == str(SH.Violation)]
+    if not violations:
+        return [f"SHACL: no violations ({len(run.findings)} other finding(s))"]
+    lines = [f"{f.focus}: {f.message('en')} ({f.shape})" for f in violations[:10]]
+    if allow_violations:
+        return [f"SHACL: {len(violations)} violation(s) accepted:", *lines]
+    raise BadInput(f"the pulled graph does not pass validation ({len(violations)} "
+                   f"violation(s)); nothing was changed. First findings:\n  " + "\n  ".join(lines),
+                   Location(value=target.value))
