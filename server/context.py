@@ -3,11 +3,12 @@ per app."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 
 from bpss_kg.config import Settings
+from bpss_kg.search import BackgroundRebuilder
 from bpss_kg.store import Store
 from bpss_kg.store.query_service import QueryService
 
@@ -17,13 +18,15 @@ class ServerContext:
     settings: Settings
     store: Store
     queries: QueryService
+    search_index: BackgroundRebuilder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.search_index = BackgroundRebuilder(self.store)
 
     def after_write(self) -> None:
-        """Make a write visible to the query workers and to search (rebuilt on next use)."""
-        from bpss_kg.browse.search import forget_index
-
+        """Make a write visible to the query workers, and (soon after) to search."""
         self.queries.after_write()
-        forget_index(self.store)
+        self.search_index.schedule()
 
 
 def context() -> ServerContext:

@@ -1,171 +1,209 @@
-"""The web pages: home, search, resources, ontology, national list, county dashboards,
-comparison and the query editor. Data come from bpss_kg.browse; templates escape everything."""
+"""The web UI: server-rendered pages over the library's read models (``bpss_kg.browse``).
+
+Paths are stable: ``/``, ``/search?q=``, ``/resource?iri=IRI`` (and ``/id/…`` for IRIs under
+``https://w3id.org/bpss-kg/id/``), ``/ontology``, ``/national-list``, ``/county/<code>``,
+``/compare?counties=<code>,<code>``, ``/query``; ``?lang=en`` switches to English.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 
-from bpss_kg.browse import views
-from bpss_kg.browse.search import index_path, rebuild_index, search
-from bpss_kg.errors import BadInput
+from bpss_kg.browse.compare import compare_counties, comparison_csv, parse_codes
+from bpss_kg.browse.county import county_dashboard
+from bpss_kg.browse.labels import language
+from bpss_kg.browse.national_tree import national_tree
+from bpss_kg.browse.ontology_view import ontology_view
+from bpss_kg.browse.resource import RDF_FORMATS, describe, parse_iri, resource_rdf
+from bpss_kg.browse.summary import summary
+from bpss_kg.errors import BadInput, BpssError
+from bpss_kg.namespaces import ID
 from bpss_kg.queries import library
-from bpss_kg.store.query_service import GRAPH_FORMATS
+from bpss_kg.search import search as search_index
 
 from .context import context
-from .i18n import current_lang, translate
+from .errors import status_for
+from .messages import message
 
-blueprint = Blueprint("ui", __name__)
-RDF_MEDIA = {"text/turtle": "turtle", "application/ld+json": "jsonld",
-             "application/n-triples": "ntriples", "application/rdf+xml": "rdfxml"}
-PER_PAGE = 20
+blueprint = Blueprint("ui", __name__, template_folder="templates")
+
+HTML = "text/html"
+NEGOTIABLE = {"text/turtle": "turtle", "application/x-turtle": "turtle",
+              "application/ld+json": "jsonld", "application/n-triples": "ntriples",
+              "application/rdf+xml": "rdfxml"}
+FORMAT_PARAM = {"turtle": "turtle", "ttl": "turtle", "jsonld": "jsonld", "json-ld": "jsonld",
+                "nt": "ntriples", "ntriples": "ntriples", "rdfxml": "rdfxml", "rdf": "rdfxml"}
+
+
+@blueprint.before_app_request
+def choose_language() -> None:
+    """Chinese unless ``?lang=en``; every link and form of the UI carries the choice on."""
+    g.lang = language(request.args.get("lang"))
+
+
+def _lang() -> str:
+    return getattr(g, "lang", "zh")
+
+
+def link(endpoint: str, **values: Any) -> str:
+    """A URL for ``endpoint`` that keeps the chosen language."""
+    if _lang() == "en":
+        values.setdefault("lang", "en")
+    return url_for(endpoint, **values)
+
+
+def resource_link(iri: str) -> str:
+    """Where the UI shows ``iri``: county IRIs open the dashboard, others the resource page."""
+    return link("ui.resource", iri=iri)
+
+
+def switch_language_url() -> str:
+    args = request.args.to_dict(flat=True)
+    args["lang"] = "zh" if _lang() == "en" else "en"
+    return f"{request.path}?{urlencode(args)}"
+
+
+def page_url(page: int) -> str:
+    args = request.args.to_dict(flat=True)
+    args["page"] = str(page)
+    return f"{request.path}?{urlencode(args)}"
 
 
 @blueprint.app_context_processor
-def helpers() -> dict[str, object]:
-    def lang_url(lang: str) -> str:
-        args = request.args.to_dict()
-        args["lang"] = lang
-        if lang == "zh":
-            args.pop("lang")
-        return url_for(request.endpoint or "ui.home", **(request.view_args or {}), **args)
-
-    def with_lang(endpoint: str, **values: object) -> str:
-        if current_lang() == "en":
-            values["lang"] = "en"
-        return url_for(endpoint, **values)
-
-    return {"t": translate, "lang": current_lang(), "lang_url": lang_url, "link": with_lang,
-            "short": views.short}
+def helpers() -> dict[str, Any]:
+    lang = _lang()
+    return {"lang": lang, "t": lambda key, **v: message(key, lang, **v), "link": link,
+            "resource_link": resource_link, "switch_language_url": switch_language_url,
+            "page_url": page_url}
 
 
-def search_index() -> Path:
-    store = context().store
-    folder = getattr(store, "path", None)
-    path = index_path(folder) if folder else Path(context().settings.store) / "search.sqlite"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        rebuild_index(store, path)
-    return path
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise BadInput(f"page must be a number, not {raw!r}") from None
+
+
+@blueprint.errorhandler(BpssError)
+def error_page(error: BpssError) -> tuple[str, int]:
+    return render_template("error.html", error=error), status_for(error)
 
 
 @blueprint.get("/")
 def home() -> str:
-    return render_template("home.html", summary=views.home(context().store))
+    return render_template("home.html", summary=summary(context().store, _lang(), _page()))
 
 
 @blueprint.get("/search")
-def search_page() -> str:
-    text = request.args.get("q", "")[:200]
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    hits, total = search(search_index(), text, PER_PAGE, (page - 1) * PER_PAGE)
-    return render_template("search.html", q=text, hits=hits, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)))
+def search() -> str:
+    text = request.args.get("q", "")
+    results = search_index(context().store, text, _page())
+    return render_template("search.html", q=text, results=results)
 
 
-def _wants_rdf() -> str | None:
-    best = request.accept_mimetypes.best_match(["text/html", *RDF_MEDIA])
-    return RDF_MEDIA.get(best or "")
+def _wanted_rdf() -> str | None:
+    """The RDF format the client asks for, or None for HTML (browsers)."""
+    wanted = request.args.get("format")
+    if wanted:
+        if wanted.lower() == "html":
+            return None
+        if wanted.lower() not in FORMAT_PARAM:
+            raise BadInput(f"format must be html, turtle, jsonld, nt or rdfxml, not {wanted!r}")
+        return FORMAT_PARAM[wanted.lower()]
+    best = request.accept_mimetypes.best_match([HTML, "application/xhtml+xml", *NEGOTIABLE])
+    return NEGOTIABLE.get(best or HTML)
+
+
+def _resource_response(iri_text: str) -> Response | str:
+    store = context().store
+    iri = parse_iri(iri_text)
+    fmt = _wanted_rdf()
+    if fmt is not None:
+        media = RDF_FORMATS[fmt][1]
+        return Response(resource_rdf(store, iri, fmt), content_type=f"{media}; charset=utf-8",
+                        headers={"Vary": "Accept"})
+    view = describe(store, iri, _lang(), _page())
+    county_code = None
+    if iri.value.startswith(str(ID["place/"])) and any(
+            t.iri.endswith("#County") for t in view.types):
+        county_code = iri.value.rsplit("/", 1)[-1]
+    response = Response(render_template("resource.html", view=view, county_code=county_code),
+                        content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @blueprint.get("/resource")
 def resource() -> Response | str:
-    iri = request.args.get("iri", "")
-    fmt = _wants_rdf() or ({"ttl": "turtle", "jsonld": "jsonld"}.get(request.args.get("format",
-                                                                                     "")))
-    if fmt:
-        ctx = context()
-        answer = ctx.queries.execute(ctx.queries.request(
-            "DESCRIBE ?x", bindings={"x": f"<{_checked(iri)}>"}, graph_format=fmt,
-            results_format=None))
-        media = next(m for m, f in RDF_MEDIA.items() if f == answer.format)
-        return Response(answer.body, content_type=f"{media}; charset=utf-8",
-                        headers={"Vary": "Accept"})
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    description = views.describe(context().store, iri, current_lang(), page)
-    return render_template("resource.html", d=description, page=page,
-                           pages=max(1, -(-description.incoming_total // 50)))
-
-
-def _checked(iri: str) -> str:
-    if not iri or any(c in iri for c in "<> \"{}|\\^`") or ":" not in iri:
-        raise BadInput(f"not an absolute IRI: {iri!r}")
-    return iri
+    return _resource_response(request.args.get("iri", ""))
 
 
 @blueprint.get("/id/<path:rest>")
-def own_iri(rest: str) -> Response:
-    """IRIs under the public base resolve to their resource page (or RDF)."""
-    return redirect(url_for("ui.resource", iri=f"https://w3id.org/bpss-kg/id/{rest}",
-                            **request.args), code=303)
+def resource_under_base(rest: str) -> Response | str:
+    """IRIs under ``https://w3id.org/bpss-kg/id/`` answered at this server's ``/id/…``."""
+    return _resource_response(str(ID[rest]))
 
 
 @blueprint.get("/ontology")
 def ontology() -> str:
-    return render_template("ontology.html", onto=views.ontology(context().store, current_lang()))
+    return render_template("ontology.html", view=ontology_view(context().store, _lang()))
 
 
 @blueprint.get("/national-list")
 def national_list() -> str:
-    rows = views.national_list(context().store)
-    areas: dict[str, dict[str, list[dict[str, str]]]] = {}
-    for row in rows:
-        areas.setdefault(row["areaName"], {}).setdefault(row["categoryName"], []).append(row)
-    return render_template("national_list.html", areas=areas, total=len(rows))
+    return render_template("national_list.html", tree=national_tree(context().store, _lang()))
+
+
+def chart_label(label: str, unit: str, lang: str) -> str:
+    if not unit:
+        return label
+    return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
 
 
 @blueprint.get("/county/<code>")
 def county(code: str) -> str:
-    data = views.county(context().store, code, current_lang())
-    chart = {"names": [r["indicatorName"] + " " + r["year"] for r in data["indicators"]],
-             "values": [float(r["value"]) for r in data["indicators"]],
-             "baselines": [float(r["baseline"]) for r in data["indicators"]]}
-    return render_template("county.html", c=data, chart=json.dumps(chart, ensure_ascii=False))
+    lang = _lang()
+    dashboard = county_dashboard(context().store, code, lang)
+    latest = max((row.year for row in dashboard.indicators), default="")
+    chart = {
+        "labels": {"value": f"{dashboard.label} ({latest})",
+                   "baseline": message("chart.baseline", lang)},
+        "rows": [{"label": chart_label(row.label, row.unit, lang), "value": row.value,
+                  "baseline": row.baseline, "meets": row.meets}
+                 for row in dashboard.indicators],
+    }
+    return render_template("county.html", d=dashboard, chart=chart)
 
 
 @blueprint.get("/compare")
 def compare() -> Response | str:
-    raw = request.args.get("counties", "")
-    codes = [c.strip() for c in raw.split(",") if c.strip()]
-    if not codes:
-        return render_template("compare.html", data=None, raw=raw)
-    data = views.compare(context().store, codes, current_lang())
+    raw = ",".join(request.args.getlist("counties"))
+    if not raw:
+        return render_template("compare.html", comparison=None, raw="")
+    codes = parse_codes(raw)
+    comparison = compare_counties(context().store, codes, _lang())
     if request.args.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["item_number", "item", *data["codes"]])
-        for row in data["items"]:
-            writer.writerow([row["itemNumber"], row["itemName"],
-                             *[row[f"standards{i}"] for i in range(1, len(codes) + 1)]])
-        writer.writerow([])
-        writer.writerow(["indicator", "unit", "baseline", *data["codes"]])
-        for name, values in data["indicators"].items():
-            writer.writerow([name, data["units"][name], data["baselines"][name],
-                             *[values.get(c, "") for c in data["codes"]]])
-        return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=compare.csv"})
-    chart = {"counties": data["names"],
-             "indicators": list(data["indicators"]),
-             "series": [[float(v.get(code, 0) or 0) for v in data["indicators"].values()]
-                        for code in data["codes"]]}
-    return render_template("compare.html", data=data, raw=raw,
-                           chart=json.dumps(chart, ensure_ascii=False))
+        body = "\ufeff" + comparison_csv(comparison, _lang())  # BOM: Excel reads UTF-8
+        name = "compare-" + "-".join(codes) + ".csv"
+        return Response(body, content_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    chart = {
+        "counties": [county.label for county in comparison.counties],
+        "baseline": message("chart.baseline", _lang()),
+        "indicators": [{"label": chart_label(ind.label, ind.unit, _lang()),
+                        "baseline": ind.baseline,
+                        "values": [v.value if v else None for v in ind.values]}
+                       for ind in comparison.indicators],
+    }
+    return render_template("compare.html", comparison=comparison, raw=",".join(codes),
+                           chart=chart)
 
 
 @blueprint.get("/query")
-def query_page() -> str:
-    queries = [{"name": n, "title": q.title.get(current_lang(), n), "query": q.text}
-               for n, q in library().items()]
-    return render_template("query.html", queries=json.dumps(queries, ensure_ascii=False),
-                           names=queries)
-
-
-@blueprint.get("/static-check")
-def static_check() -> Response:  # pragma: no cover - a probe for deployments
-    if not GRAPH_FORMATS:
-        abort(500)
-    return Response("ok", mimetype="text/plain")
+def query() -> str:
+    queries = [q.to_dict() for q in library().values()]
+    return render_template("query.html", queries=queries)

@@ -95,9 +95,6 @@ def load(
         with _progress(total) as bar:
             task = bar.add_task("loading", total=total)
             report = loading.load_sources(db, sources, lambda n: bar.advance(task, n))
-        from .browse.search import refresh_index
-
-        refresh_index(db)
         out.print(f"loaded {len(report.documents)} document(s): "
                   f"{report.quads_after - report.quads_before:+,} quads, "
                   f"{report.quads_after:,} in the store")
@@ -112,9 +109,6 @@ def load_list(
     """Replace the national service list by the one built from TABLE."""
     with opened_store(store) as db:
         count = loading.load_national_list(db, table)
-        from .browse.search import refresh_index
-
-        refresh_index(db)
         out.print(f"national list replaced: {count:,} triples from {table}")
 
 
@@ -267,9 +261,9 @@ def import_table(
         except BpssError as error:
             fail(error)
         if preview.ok and not dry_run:
-            from .browse.search import refresh_index
+            from .search import rebuild_index
 
-            refresh_index(db)
+            rebuild_index(db)  # the imported names become searchable
     for warning in preview.warnings:
         err.print(f"注意 / note: {warning}", markup=False, highlight=False, soft_wrap=True)
     if not preview.ok:
@@ -398,9 +392,6 @@ def serve(
         with opened_store(store) as db:
             if len(db) == 0:
                 report = loading.load_sample(db)
-                from .browse.search import refresh_index
-
-                refresh_index(db)
                 err.print(f"loaded the sample data: {report.quads_after:,} quads")
     try:
         handle = open_store(settings)

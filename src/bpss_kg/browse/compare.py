@@ -1,0 +1,128 @@
+"""Two to four counties side by side: item by item and indicator by indicator, and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from ..errors import BadInput, Location, NotFound
+from ..store.base import Store
+from .county import CoverageCell, IndicatorRow, county_indicators, county_term, coverage_cells
+from .labels import LabelBook
+
+_NAME = """
+PREFIX bpss: <https://w3id.org/bpss-kg/def#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?county ?label WHERE { ?county a bpss:County ; rdfs:label ?label }
+"""
+MIN_COUNTIES, MAX_COUNTIES = 2, 4
+
+
+@dataclass(frozen=True)
+class ComparedCounty:
+    code: str
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ItemComparison:
+    iri: str
+    number: str
+    label: str
+    placeholder: bool
+    cells: tuple[CoverageCell, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorComparison:
+    iri: str
+    label: str
+    unit: str
+    baseline: float | None
+    direction: str
+    values: tuple[IndicatorRow | None, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    counties: tuple[ComparedCounty, ...]
+    items: list[ItemComparison]
+    indicators: list[IndicatorComparison]
+
+    def named_covered(self, index: int) -> int:
+        return sum(1 for row in self.items if not row.placeholder and row.cells[index].standards)
+
+    def all_covered(self, index: int) -> int:
+        return sum(1 for row in self.items if row.cells[index].standards)
+
+    @property
+    def named_total(self) -> int:
+        return sum(1 for row in self.items if not row.placeholder)
+
+
+def parse_codes(raw: str | None) -> list[str]:
+    """``370502,370503`` → codes; ``BadInput`` unless 2 to 4 distinct six-digit codes."""
+    codes = [part.strip() for part in (raw or "").replace("，", ",").split(",") if part.strip()]
+    codes = list(dict.fromkeys(codes))
+    if not MIN_COUNTIES <= len(codes) <= MAX_COUNTIES:
+        raise BadInput(f"compare {MIN_COUNTIES} to {MAX_COUNTIES} different counties, "
+                       "e.g. counties=370502,370503", Location(value=raw or ""))
+    for code in codes:
+        county_term(code)
+    return codes
+
+
+def compare_counties(store: Store, codes: list[str], lang: str) -> Comparison:
+    counties = []
+    coverage: list[list[CoverageCell]] = []
+    indicators: list[dict[str, IndicatorRow]] = []
+    for code in codes:
+        term = county_term(code)
+        labels = LabelBook()
+        for sol in store.query(_NAME, bindings={"county": term}):
+            labels.add(term.value, sol["label"])
+        if not labels.has(term.value):
+            raise NotFound(f"no county with code {code} in the graph", Location(value=code))
+        counties.append(ComparedCounty(code, term.value, labels.get(term.value, lang)))
+        coverage.append(coverage_cells(store, term, lang))
+        indicators.append({row.iri: row for row in county_indicators(store, term, lang)})
+    items = [
+        ItemComparison(first.iri, first.number, first.label, first.placeholder,
+                       tuple(cells[i] for cells in coverage))
+        for i, first in enumerate(coverage[0])
+    ]
+    names: dict[str, IndicatorRow] = {}
+    for per_county in indicators:
+        for iri, row in per_county.items():
+            names.setdefault(iri, row)
+    compared = [
+        IndicatorComparison(iri, row.label, row.unit, row.baseline, row.direction,
+                            tuple(per_county.get(iri) for per_county in indicators))
+        for iri, row in sorted(names.items(), key=lambda kv: kv[1].label)
+    ]
+    return Comparison(tuple(counties), items, compared)
+
+
+def comparison_csv(comparison: Comparison, lang: str) -> str:
+    """One CSV: a row per national item (standards per county), then a row per indicator
+    (latest value per county, with the baseline)."""
+    heads = {
+        "zh": ("类型", "编号", "名称", "待补", "国家基准", "方向", "单位"),
+        "en": ("kind", "number", "name", "placeholder", "national baseline", "direction", "unit"),
+    }[lang]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*heads, *(f"{c.label} {c.code}" for c in comparison.counties)])
+    item_kind, indicator_kind, yes = (("项目", "指标", "是") if lang == "zh"
+                                      else ("item", "indicator", "yes"))
+    for row in comparison.items:
+        writer.writerow([item_kind, row.number, row.label, yes if row.placeholder else "",
+                         "", "", "", *(cell.standards for cell in row.cells)])
+    for ind in comparison.indicators:
+        writer.writerow([indicator_kind, "", ind.label, "",
+                         "" if ind.baseline is None else f"{ind.baseline:g}", ind.direction,
+                         ind.unit, *("" if v is None else f"{v.value:g} ({v.year})"
+                                     for v in ind.values)])
+    return out.getvalue()
