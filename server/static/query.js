@@ -10,6 +10,9 @@
     copyEndpointOnNewTab: true,
     persistenceId: null,
     populateFromUrl: false,
+    // No autocompletion: its prefix and vocabulary look-ups call outside services
+    // (prefix.cc, LOV), which a government network will not reach.
+    yasqe: { autocompleters: [] },
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } }
   });
 
