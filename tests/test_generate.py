@@ -94,3 +94,27 @@ def test_trig_output_and_bad_extension(tmp_path):
     assert list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
     with pytest.raises(BadInput, match=r"\.nq or \.trig"):
         generate(counties=2, seed=1, out=tmp_path / "x.ttl")
+
+
+def test_generated_data_with_every_fault_is_consistent_under_hermit(tmp_path):
+    """Faults are for the shapes to report; none may make a reasoner reject the data set."""
+    import owlready2
+    from rdflib import Dataset, Graph
+
+    out = tmp_path / "g.nq"
+    manifest = generate(counties=20, seed=5, out=out)
+    assert {f.fault for f in manifest.faults} == set(FAULT_KINDS)
+    dataset = Dataset()
+    dataset.parse(out, format="nquads")
+    graph = Graph()
+    for context in dataset.graphs():
+        for triple in context:
+            graph.add(triple)
+    rdfxml = tmp_path / "all.owl"
+    graph.serialize(rdfxml, format="xml")
+    world = owlready2.World()
+    onto = world.get_ontology(rdfxml.as_uri()).load()
+    with onto:
+        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                       ignore_unsupported_datatypes=True)
+    assert list(world.inconsistent_classes()) == []
