@@ -320,6 +320,34 @@ def generate(
               + (f", {len(injected)} injected faults listed in the manifest" if injected else ""))
 
 
+@app.command("backup")
+def backup_store(
+    target: Annotated[Path, typer.Argument(metavar="FOLDER", help="A new folder for the backup")],
+    store: StoreOption = None,
+) -> None:
+    """Back up the whole store: a dump plus the ontology's and shapes' versions."""
+    from .backup import backup
+
+    with opened_store(store) as db:
+        manifest = backup(db, target)
+    out.print(f"backed up {manifest['quads']:,} quads in {len(manifest['graphs'])} graphs "
+              f"to {target}")
+
+
+@app.command("restore")
+def restore_store(
+    source: Annotated[Path, typer.Argument(metavar="FOLDER", help="A folder made by backup")],
+    store: StoreOption = None,
+) -> None:
+    """Restore a backup into an empty store (all or nothing; checked against its manifest)."""
+    from .backup import restore
+
+    with opened_store(store) as db:
+        manifest = restore(db, source)
+    out.print(f"restored {manifest['quads']:,} quads from {source} (ontology "
+              f"{manifest['ontology_version']}, shapes {manifest['shapes_version']})")
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path] | None, typer.Argument(

@@ -1,0 +1,147 @@
+"""Reliability: backup and restore, a load killed half-way, unusable store paths, hostile RDF
+and hostile HTTP parameters."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from typer.testing import CliRunner
+
+from bpss_kg.backup import backup, restore
+from bpss_kg.cli import app
+from bpss_kg.config import Settings
+from bpss_kg.errors import BadInput
+from bpss_kg.generate import generate
+from bpss_kg.loading import load_files, load_sample
+from bpss_kg.queries import library
+from bpss_kg.store import OxigraphStore
+from server import create_app
+
+
+def graph_of(store, name: ox.NamedNode) -> Graph:
+    data = ox.serialize([q.triple for q in store.quads(name)], format=ox.RdfFormat.N_TRIPLES)
+    return Graph().parse(data=data, format="nt")
+
+
+def test_backup_then_restore_into_an_empty_store_is_isomorphic(tmp_path):
+    source = OxigraphStore(tmp_path / "source")
+    load_sample(source)
+    manifest = backup(source, tmp_path / "backup")
+    assert manifest["ontology_version"] == "0.1.0" and manifest["shapes_version"] == "0.1.0"
+    target = OxigraphStore(tmp_path / "target")
+    restore(target, tmp_path / "backup")
+    assert target.named_graphs() == source.named_graphs()
+    for name in source.named_graphs():
+        assert isomorphic(graph_of(source, name), graph_of(target, name)), name
+    with pytest.raises(BadInput, match="needs an empty store"):
+        restore(target, tmp_path / "backup")
+    source.close()
+    target.close()
+
+
+@pytest.mark.slow
+def test_a_load_killed_half_way_leaves_the_store_as_it_was(tmp_path):
+    store_path = tmp_path / "store"
+    store = OxigraphStore(store_path)
+    load_sample(store)
+    before = len(store)
+    store.close()
+    del store
+    big = tmp_path / "big.nq"
+    generate(counties=400, seed=2, out=big)
+    process = subprocess.Popen([sys.executable, "-m", "bpss_kg.cli", "load", str(big),
+                                "--store", str(store_path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    assert process.poll() is None, "the load finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    reopened = OxigraphStore(store_path)
+    assert len(reopened) == before
+    assert not [p for p in store_path.iterdir() if p.name.startswith("data-")
+                and p.resolve() != (store_path / "active").resolve()]
+    reopened.close()
+    result = CliRunner().invoke(app, ["stats", "--format", "json", "--store", str(store_path)])
+    assert result.exit_code == 0 and '"counties": 5' in result.stdout
+
+
+def test_an_unusable_store_path_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = CliRunner().invoke(app, ["stats", "--store", str(blocker / "store")])
+    assert result.exit_code == 3
+    assert "store" in result.output and "Traceback" not in result.output
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
+       suffix=st.sampled_from([".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf"]))
+def test_hostile_rdf_never_crashes_nor_changes_the_store(tmp_path_factory, data, suffix):
+    folder = tmp_path_factory.mktemp("fuzz")
+    store = OxigraphStore(None)
+    load_files(store, [Path(__file__).parent / "data" / "two-standards.ttl"])
+    before = sorted(map(str, store.quads()))
+    path = folder / f"input{suffix}"
+    path.write_bytes(data)
+    try:
+        load_files(store, [path])
+    except BadInput:
+        assert sorted(map(str, store.quads())) == before
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    path = tmp_path_factory.mktemp("hostile") / "store"
+    store = OxigraphStore(path)
+    load_sample(store)
+    app_ = create_app(Settings(store=str(path), query_workers=1, query_timeout=5.0,
+                               max_upload_bytes=200_000), store)
+    with app_.test_client() as test_client:
+        yield test_client
+    app_.extensions["bpss_kg"].queries.close()
+    store.close()
+
+
+HOSTILE = st.one_of(st.text(max_size=60), st.sampled_from([
+    '370502" } ; DROP ALL ; #', "<http://evil/>", "' OR 1=1 --", "\x00", "%", "\\", "{{7*7}}",
+    "2026-13-40", "-1", "9" * 40, "<script>alert(1)</script>"]))
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(sorted(library())), value=HOSTILE, key=st.text(max_size=10))
+def test_hostile_api_parameters_never_give_a_server_error(client, name, value, key):
+    query = library()[name]
+    params = {p.name: value for p in query.parameters} or {key or "x": value}
+    response = client.get(f"/api/queries/{name}", query_string=params)
+    assert response.status_code in (200, 400, 404, 406, 413), response.data[:300]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(["/search", "/resource", "/county/370502", "/compare",
+                             "/national-list", "/sparql"]),
+       key=st.sampled_from(["q", "iri", "counties", "lang", "page", "query", "format"]),
+       value=HOSTILE)
+def test_hostile_page_parameters_never_give_a_server_error(client, path, key, value):
+    response = client.get(path, query_string={key: value})
+    assert response.status_code < 500, (path, key, value, response.data[:300])
+
+
+def test_request_bodies_are_bounded(client):
+    response = client.post("/sparql", data=b"x" * 300_000,
+                           content_type="application/sparql-query")
+    assert response.status_code == 413
