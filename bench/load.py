@@ -116,13 +116,13 @@ def main() -> None:
     cli = [sys.executable, "-m", "bpss_kg.cli"]
     with tempfile.TemporaryDirectory(prefix="bpss-load-") as folder:
         data, store = Path(folder) / "national.nq", Path(folder) / "store"
-        subprocess.run(cli + ["generate", "--counties", str(args.counties), "--seed", "1",
+        subprocess.run([*cli, "generate", "--counties", str(args.counties), "--seed", "1",
                               "--out", str(data)], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run(cli + ["load", str(data), "--store", str(store)], check=True,
+        subprocess.run([*cli, "load", str(data), "--store", str(store)], check=True,
                        stdout=subprocess.DEVNULL)
         manifest = json.loads(Path(str(data) + ".manifest.json").read_text())
         env = os.environ | {"BPSS_KG_QUERY_TIMEOUT": str(args.timeout)}
-        server = subprocess.Popen(cli + ["serve", "--store", str(store), "--port",
+        server = subprocess.Popen([*cli, "serve", "--store", str(store), "--port",
                                          str(args.port)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{args.port}"
