@@ -145,3 +145,26 @@ def test_request_bodies_are_bounded(client):
     response = client.post("/sparql", data=b"x" * 300_000,
                            content_type="application/sparql-query")
     assert response.status_code == 413
+
+
+@pytest.mark.slow
+def test_a_full_disk_is_a_clear_error_and_nothing_is_lost(tmp_path):
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs",
+                              str(mount_point)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        store = str(mount_point / "store")
+        runner = CliRunner()
+        assert runner.invoke(app, ["load", "--sample", "--store", store]).exit_code == 0
+        big = tmp_path / "big.nq"
+        generate(counties=300, seed=1, out=big)
+        result = runner.invoke(app, ["load", str(big), "--store", store])
+        assert result.exit_code == 3
+        assert "no space left" in result.output and "nothing was written" in result.output
+        stats = runner.invoke(app, ["stats", "--format", "json", "--store", store])
+        assert '"counties": 5' in stats.stdout and '"total_quads": 30910' in stats.stdout
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
