@@ -168,3 +168,24 @@ def test_a_full_disk_is_a_clear_error_and_nothing_is_lost(tmp_path):
         assert '"counties": 5' in stats.stdout and '"total_quads": 30910' in stats.stdout
     finally:
         subprocess.run(["umount", str(mount_point)], check=False)
+
+
+@pytest.mark.slow
+def test_a_read_only_store_path_is_a_clear_error(tmp_path):
+    mount_point = tmp_path / "ro"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs",
+                              str(mount_point)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        store = str(mount_point / "store")
+        runner = CliRunner()
+        assert runner.invoke(app, ["load", "--sample", "--store", store]).exit_code == 0
+        subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
+        result = runner.invoke(app, ["load", str(Path(__file__).parent / "data" /
+                                                 "two-standards.ttl"), "--store", store])
+        assert result.exit_code == 3
+        assert "not writable" in result.output and "Traceback" not in result.output
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
