@@ -5,6 +5,7 @@ Layout of a store directory::
     bpss-store/
       active -> data-000002      symlink to the live Oxigraph database
       data-000002/               the database (RocksDB)
+      changes.json               which graphs each write may have changed (see changes.py)
 
 A load is written into a copy of the live database (``Store.backup``: hard links, cheap) with
 Oxigraph's fast bulk loader; only when every document has loaded does ``active`` switch to the
@@ -26,6 +27,7 @@ import pyoxigraph as ox
 
 from ..errors import BadInput, Location, StoreError
 from .base import GraphName, LoadSource, Progress, QueryResult, Term
+from .changes import DEFAULT_GRAPH, ChangeJournal, graphs_written
 
 ACTIVE_LINK = "active"
 SNAPSHOTS = "snapshots"
@@ -86,6 +88,7 @@ class OxigraphStore:
         self._root = Path(path) if path is not None else None
         self.description = f"oxigraph:{self._root}" if self._root else "oxigraph:memory"
         self._db = self._open()
+        self.changes = ChangeJournal(self._root)
 
     @property
     def path(self) -> Path | None:
@@ -100,6 +103,7 @@ class OxigraphStore:
         store.read_only = True
         store._root = None
         store.description = f"oxigraph-snapshot:{path}"
+        store.changes = ChangeJournal(None)
         try:
             store._db = ox.Store.read_only(str(path))
         except OSError as error:
@@ -215,6 +219,12 @@ class OxigraphStore:
 
     def update(self, sparql: str) -> None:
         self._check_writable()
+        self._update(sparql, graphs_written(sparql))
+
+    def _update(self, sparql: str, graphs: set[str] | None) -> None:
+        """Run an update that may write ``graphs`` (None: any), noting them first."""
+        self._check_writable()
+        self.changes.note(graphs)
         try:
             self._db.update(sparql)
         except SyntaxError as error:
@@ -224,6 +234,8 @@ class OxigraphStore:
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self._check_writable()
+        quads = list(quads)
+        self.changes.note({_graph_key(q.graph_name) for q in quads})
         try:
             self._db.extend(quads)
         except OSError as error:
@@ -233,21 +245,22 @@ class OxigraphStore:
         """Drop and refill a graph in one update request, so readers never see it half-done."""
         self._check_writable()
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        self.update(
+        self._update(
             f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n"
-            f"{body.decode('utf-8')}\n}} }}"
+            f"{body.decode('utf-8')}\n}} }}", {graph.value}
         )
 
     def drop_graph(self, graph: ox.NamedNode) -> bool:
         self._check_writable()
         if not self._db.contains_named_graph(graph):
             return False
-        self.update(f"DROP GRAPH {graph}")
+        self._update(f"DROP GRAPH {graph}", {graph.value})
         return True
 
     def load(self, sources: list[LoadSource], progress: Progress | None = None) -> int:
         """Load every source or none (see the module docstring)."""
         self._check_writable()
+        self.changes.note(_graphs_loaded(sources))
         if self._root is None:
             self._load_in_transaction(sources, progress)
             return len(self._db)
@@ -346,3 +359,22 @@ class OxigraphStore:
             with contextlib.suppress(OSError):
                 self._db.flush()
         self._db = None  # type: ignore[assignment]
+
+
+_TRIPLE_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML,
+                   ox.RdfFormat.N3}
+
+
+def _graph_key(graph: GraphName) -> str:
+    return graph.value if isinstance(graph, ox.NamedNode) else DEFAULT_GRAPH
+
+
+def _graphs_loaded(sources: list[LoadSource]) -> set[str] | None:
+    """The graphs a load writes: known for triple syntaxes, unknown for quad syntaxes (their
+    graphs are only known once the whole file has been read)."""
+    graphs: set[str] = set()
+    for source in sources:
+        if source.format not in _TRIPLE_FORMATS:
+            return None
+        graphs.add(source.graph.value if source.graph is not None else DEFAULT_GRAPH)
+    return graphs

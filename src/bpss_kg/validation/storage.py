@@ -1,6 +1,7 @@
 """Validation runs stored as RDF, each in its own graph ``bpssg:validation/{run-id}``: the W3C
 report, the time, the shapes' version and digest, the as-of date, and per-unit conformance
-and content hashes (used by ``--changed``). Only the newest runs are kept."""
+and the store's change sequence (or, for a remote store, content hashes), used by
+``--changed``. Only the newest runs are kept."""
 
 from __future__ import annotations
 
@@ -31,7 +32,11 @@ def run_graph(run: ValidationRun, run_id: str, ended: datetime) -> Graph:
     graph.add((node, BPSS.shapesDigest, Literal(run.shapes.digest)))
     graph.add((node, BPSS.engine, Literal(run.engine)))
     graph.add((node, PROV.generated, report))
-    graph.add((node, BPSS.graphHashes, Literal(json.dumps(run.graph_hashes, sort_keys=True))))
+    if run.graph_hashes:
+        graph.add((node, BPSS.graphHashes,
+                   Literal(json.dumps(run.graph_hashes, sort_keys=True))))
+    if run.change_sequence is not None:
+        graph.add((node, BPSS.changeSequence, Literal(run.change_sequence)))
     failing = {f.unit for f in run.findings}
     for unit in run.units:
         checked = BNode()
