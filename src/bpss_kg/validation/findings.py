@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import DCTERMS, RDF, SH
 
 SEVERITY_ORDER = {str(SH.Violation): 0, str(SH.Warning): 1, str(SH.Info): 2}
 
@@ -48,8 +48,10 @@ def _term(text: str | None) -> URIRef | BNode | Literal | None:
     return next(iter(graph.objects()))
 
 
-def report_graph(findings: list[Finding], conforms: bool | None = None) -> Graph:
-    """A complete W3C SHACL ``sh:ValidationReport`` for the findings."""
+def report_graph(findings: list[Finding], conforms: bool | None = None,
+                 with_units: bool = False) -> Graph:
+    """A complete W3C SHACL ``sh:ValidationReport`` for the findings; ``with_units`` adds
+    each result's unit (county code) as its ``dcterms:identifier``."""
     graph = Graph()
     graph.bind("sh", SH)
     report = BNode("report")
@@ -69,4 +71,6 @@ def report_graph(findings: list[Finding], conforms: bool | None = None) -> Graph
             graph.add((result, SH.value, _term(finding.value)))
         for language, text in finding.messages:
             graph.add((result, SH.resultMessage, Literal(text, lang=language or None)))
+        if with_units:
+            graph.add((result, DCTERMS.identifier, Literal(finding.unit)))
     return graph

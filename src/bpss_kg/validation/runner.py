@@ -9,13 +9,14 @@ that are subjects in the unit's own graph.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from ..errors import BadInput, NotFound
 from ..loading import national_sources, ontology_sources, source_for_file
 from ..namespaces import BPSS, GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
 from ..store import OxigraphStore, Store
-from .compiled import Check, compile_shapes, root_shape
+from .compiled import Check, CompiledShapes, compile_shapes, root_shape
 from .findings import Finding
 from .reference import validate_with_pyshacl
 from .shapes import Shapes, load_shapes
@@ -41,6 +42,7 @@ COUNTY_PREFIX = str(GRAPH["county/"])
 VALIDATION_PREFIX = str(GRAPH["validation/"])
 KEEP_RUNS = 10
 PARALLEL_FROM = 40  # units; below this, starting worker processes costs more than it saves
+IN_MEMORY_FROM = 4  # units; below this, copying the shared layer costs more than it saves
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
@@ -249,8 +251,7 @@ def validate_units(store: Store, units: list[Unit], shapes: Shapes, as_of: date,
     if engine not in ("sparql", "pyshacl"):
         raise BadInput(f"unknown engine {engine!r}; expected sparql or pyshacl")
     findings: list[Finding] = []
-    compiled = compile_shapes(shapes.graph, SCOPE, class_closure(store, units)) \
-        if engine == "sparql" else None
+    compiled = compiled_checks(store, shapes, units) if engine == "sparql" else None
     base: Graph | None = None
     if engine == "pyshacl" or (compiled and compiled.fallback):
         base = _rdflib_graph(store, [str(NATIONAL_GRAPH), str(ONTOLOGY_GRAPH),
@@ -264,11 +265,12 @@ def validate_units(store: Store, units: list[Unit], shapes: Shapes, as_of: date,
                 return sorted(_run_parallel(path, compiled.checks, units, workers))
             finally:
                 shutil.rmtree(path, ignore_errors=True)
-    if compiled is not None and isinstance(store, OxigraphStore):
+    in_memory = isinstance(store, OxigraphStore) and len(units) >= IN_MEMORY_FROM
+    if compiled is not None and in_memory:
         findings += run_units_in_memory(store, compiled.checks, units)
     for unit in units:
         if compiled is not None:
-            if not isinstance(store, OxigraphStore):
+            if not in_memory:
                 findings += run_checks(store, compiled.checks, unit)
             if compiled.fallback:
                 assert base is not None
@@ -277,6 +279,45 @@ def validate_units(store: Store, units: list[Unit], shapes: Shapes, as_of: date,
             assert base is not None
             findings += run_pyshacl(store, shapes, unit, base)
     return sorted(findings)
+
+
+_COMPILER_DIGEST = hashlib.sha256(
+    Path(__file__).with_name("compiled.py").read_bytes() + SCOPE.encode()).hexdigest()[:16]
+_compiled_memo: dict[str, CompiledShapes] = {}
+
+
+def compiled_checks(store: Store, shapes: Shapes, units: list[Unit]) -> CompiledShapes:
+    """The shapes compiled for this store's class hierarchy, cached by content: in the process,
+    and beside an embedded store (``cache/compiled-KEY.json``) so that a one-county run does
+    not pay for compiling again (compiling parses every SPARQL constraint, ~0.4 s)."""
+    closure = class_closure(store, units)
+    key = hashlib.sha256(json.dumps(
+        [shapes.digest, _COMPILER_DIGEST,
+         sorted((k, sorted(v)) for k, v in closure.items()) if closure is not None else None],
+    ).encode()).hexdigest()[:24]
+    if key in _compiled_memo:
+        return _compiled_memo[key]
+    root = getattr(store, "path", None)
+    cache = root / "cache" / f"compiled-{key}.json" if isinstance(root, Path) else None
+    compiled: CompiledShapes | None = None
+    if cache is not None and cache.is_file():
+        try:
+            compiled = CompiledShapes(checks=[
+                Check(**{**c, "messages": tuple(tuple(m) for m in c["messages"])})
+                for c in json.loads(cache.read_text(encoding="utf-8"))])
+        except (ValueError, TypeError, KeyError):
+            compiled = None  # a damaged cache file is simply rebuilt
+    if compiled is None:
+        compiled = compile_shapes(shapes.graph, SCOPE, closure)
+        if cache is not None and not compiled.fallback and not getattr(store, "read_only", 1):
+            with contextlib.suppress(OSError):
+                cache.parent.mkdir(exist_ok=True)
+                temporary = cache.with_suffix(".tmp")
+                temporary.write_text(json.dumps([asdict(c) for c in compiled.checks]),
+                                     encoding="utf-8")
+                os.replace(temporary, cache)
+    _compiled_memo[key] = compiled
+    return compiled
 
 
 # Direct axioms only; the closure is computed here (Virtuoso refuses a transitive path with
@@ -406,8 +447,11 @@ def validate_store(store: Store, *, county: str | None = None,
             skipped = [u.name for u in keep]
             kept_names = set(skipped)
             if kept_names:
-                previous_findings = [f for f in stored_findings(store, previous.graph)
-                                     if f.unit in kept_names]
+                from .storage import read_unit_findings
+
+                compact = read_unit_findings(store, previous.graph, kept_names)
+                previous_findings = compact if compact is not None else [
+                    f for f in stored_findings(store, previous.graph) if f.unit in kept_names]
             units_to_run = [u for u in units if u.name not in kept_names]
     findings = validate_units(store, units_to_run, shapes, as_of, engine) + previous_findings
     run = ValidationRun(sorted(findings), units, shapes, as_of, engine, graph_hashes=hashes,

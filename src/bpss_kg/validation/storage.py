@@ -9,48 +9,125 @@ import json
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, XSD
 
 from ..namespaces import BPSS, GRAPH, ID
 from ..store import Store
-from .findings import Finding, report_graph
+from .findings import Finding
 from .reference import findings_from_report
 from .runner import KEEP_RUNS, VALIDATION_PREFIX, ValidationRun, new_run_id
 
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
-def run_graph(run: ValidationRun, run_id: str, ended: datetime) -> Graph:
-    graph = report_graph(run.findings)
-    report = next(iter(graph.subjects(RDF.type, SH.ValidationReport)))
-    node = ID[f"validation/{run_id}"]
-    graph.add((node, RDF.type, PROV.Activity))
-    graph.add((node, RDFS.label, Literal(f"校验运行 {run_id}", lang="zh")))
-    graph.add((node, RDFS.label, Literal(f"validation run {run_id}", lang="en")))
-    graph.add((node, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
-    graph.add((node, BPSS.asOfDate, Literal(run.as_of.isoformat(), datatype=XSD.date)))
-    graph.add((node, OWL.versionInfo, Literal(run.shapes.version)))
-    graph.add((node, BPSS.shapesDigest, Literal(run.shapes.digest)))
-    graph.add((node, BPSS.engine, Literal(run.engine)))
-    graph.add((node, PROV.generated, report))
+
+def run_quads(run: ValidationRun, run_id: str, ended: datetime,
+              graph: ox.NamedNode) -> list[ox.Quad]:
+    """The run's graph: the W3C report (each result with its unit's code), the run's
+    provenance, and per checked unit its conformance and a compact copy of its findings.
+
+    Written as N-Triples text and parsed by Oxigraph: findings keep their terms in N-Triples
+    form already, and a national run has some 25,000 triples, which rdflib would take about a
+    second to build."""
+    def lit(text: str, lang: str | None = None, datatype: str | None = None) -> str:
+        quoted = '"' + text.translate(_NT_ESCAPES) + '"'
+        if lang:
+            return f"{quoted}@{lang}"
+        return f"{quoted}^^<{datatype}>" if datatype else quoted
+
+    node = f"<{ID[f'validation/{run_id}']}>"
+    report = "_:report"
+    lines = [
+        f"{report} <{RDF.type}> <{SH.ValidationReport}> .",
+        f"{report} <{SH.conforms}> {lit(str(not run.findings).lower(), datatype=XSD.boolean)} .",
+        f"{node} <{RDF.type}> <{PROV.Activity}> .",
+        f"{node} <{RDFS.label}> {lit(f'校验运行 {run_id}', 'zh')} .",
+        f"{node} <{RDFS.label}> {lit(f'validation run {run_id}', 'en')} .",
+        f"{node} <{PROV.endedAtTime}> {lit(ended.isoformat(), datatype=XSD.dateTime)} .",
+        f"{node} <{BPSS.asOfDate}> {lit(run.as_of.isoformat(), datatype=XSD.date)} .",
+        f"{node} <{OWL.versionInfo}> {lit(run.shapes.version)} .",
+        f"{node} <{BPSS.shapesDigest}> {lit(run.shapes.digest)} .",
+        f"{node} <{BPSS.engine}> {lit(run.engine)} .",
+        f"{node} <{PROV.generated}> {report} .",
+    ]
     if run.graph_hashes:
-        graph.add((node, BPSS.graphHashes,
-                   Literal(json.dumps(run.graph_hashes, sort_keys=True))))
+        lines.append(f"{node} <{BPSS.graphHashes}> "
+                     f"{lit(json.dumps(run.graph_hashes, sort_keys=True))} .")
     if run.change_sequence is not None:
-        graph.add((node, BPSS.changeSequence, Literal(run.change_sequence)))
-    failing = {f.unit for f in run.findings}
-    for unit in run.units:
-        checked = BNode()
-        graph.add((node, BPSS.checkedUnit, checked))
-        graph.add((checked, DCTERMS.identifier, Literal(unit.name)))
-        graph.add((checked, BPSS.unitGraph, URIRef(unit.graph)))
-        graph.add((checked, SH.conforms, Literal(unit.name not in failing)))
-        if unit.name.isdigit():
-            graph.add((checked, BPSS.forDivision, ID[f"place/{unit.name}"]))
+        lines.append(f"{node} <{BPSS.changeSequence}> "
+                     f"{lit(str(run.change_sequence), datatype=XSD.integer)} .")
+    for index, finding in enumerate(sorted(run.findings)):
+        result = f"_:r{index}"
+        lines += [f"{report} <{SH.result}> {result} .",
+                  f"{result} <{RDF.type}> <{SH.ValidationResult}> .",
+                  f"{result} <{SH.focusNode}> {finding.focus} .",
+                  f"{result} <{SH.sourceShape}> {finding.shape} .",
+                  f"{result} <{SH.sourceConstraintComponent}> <{finding.component}> .",
+                  f"{result} <{SH.resultSeverity}> <{finding.severity}> .",
+                  f"{result} <{DCTERMS.identifier}> {lit(finding.unit)} ."]
+        if finding.path is not None:
+            lines.append(f"{result} <{SH.resultPath}> {finding.path} .")
+        if finding.value is not None:
+            lines.append(f"{result} <{SH.value}> {finding.value} .")
+        lines += [f"{result} <{SH.resultMessage}> {lit(text, language)} ."
+                  for language, text in finding.messages]
+    per_unit: dict[str, list[Finding]] = {}
     for finding in run.findings:
-        for result in graph.subjects(SH.focusNode, URIRef(finding.focus[1:-1])
-                                     if finding.focus.startswith("<") else None):
-            graph.add((result, DCTERMS.identifier, Literal(finding.unit)))
-    return graph
+        per_unit.setdefault(finding.unit, []).append(finding)
+    for index, unit in enumerate(run.units):
+        checked = f"_:u{index}"
+        lines += [f"{node} <{BPSS.checkedUnit}> {checked} .",
+                  f"{checked} <{DCTERMS.identifier}> {lit(unit.name)} .",
+                  f"{checked} <{BPSS.unitGraph}> <{unit.graph}> .",
+                  f"{checked} <{SH.conforms}> "
+                  f"{lit(str(unit.name not in per_unit).lower(), datatype=XSD.boolean)} ."]
+        if unit.name in per_unit:
+            compact = json.dumps([_compact(f) for f in per_unit[unit.name]], ensure_ascii=False)
+            lines.append(f"{checked} <{BPSS.unitFindings}> {lit(compact)} .")
+        if unit.name.isdigit():
+            lines.append(f"{checked} <{BPSS.forDivision}> <{ID[f'place/{unit.name}']}> .")
+    data = "\n".join(lines).encode("utf-8")
+    return [ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _compact(finding: Finding) -> list[object]:
+    return [finding.focus, finding.shape, finding.component, finding.path, finding.value,
+            finding.severity, [list(m) for m in finding.messages]]
+
+
+UNIT_FINDINGS = """
+PREFIX bpss: <https://w3id.org/bpss-kg/def#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?g ?name ?findings WHERE {
+  GRAPH ?g { ?run bpss:checkedUnit ?unit . ?unit dcterms:identifier ?name ;
+                  bpss:unitFindings ?findings }
+}
+"""
+
+
+FAILING_UNIT = """
+ASK { GRAPH ?g { ?unit <http://www.w3.org/ns/shacl#conforms> false } }
+"""
+
+
+def read_unit_findings(store: Store, graph_name: str, units: set[str]) -> list[Finding] | None:
+    """The findings a stored run made in ``units``, from its compact per-unit copies (one
+    query, no report parsing); None for a run stored before those copies existed."""
+    found: list[Finding] = []
+    graph = ox.NamedNode(graph_name)
+    solutions = list(store.query(UNIT_FINDINGS, bindings={"g": graph}))  # type: ignore[arg-type]
+    if not solutions and bool(store.query(FAILING_UNIT, named_graphs=[graph])):
+        return None  # failing units but no compact copies: an older run
+    for solution in solutions:
+        name = solution["name"].value
+        if name not in units:
+            continue
+        for focus, shape, component, path, value, severity, messages in json.loads(
+                solution["findings"].value):
+            found.append(Finding(focus, shape, component, path, value, severity,
+                                 tuple((lang, text) for lang, text in messages), name))
+    return found
 
 
 def store_run(store: Store, run: ValidationRun) -> str:
@@ -58,9 +135,8 @@ def store_run(store: Store, run: ValidationRun) -> str:
     ended = datetime.now(UTC)
     run.run_id = new_run_id(ended)
     name = GRAPH[f"validation/{run.run_id}"]
-    data = run_graph(run, run.run_id, ended).serialize(format="nt", encoding="utf-8")
-    triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-    store.replace_graph(ox.NamedNode(str(name)), triples)
+    # A new graph (run ids are unique): one atomic insert, no SPARQL text to parse.
+    store.add(run_quads(run, run.run_id, ended, ox.NamedNode(str(name))))
     runs = sorted(g.value for g in store.named_graphs()
                   if g.value.startswith(VALIDATION_PREFIX) and g.value != str(GRAPH[
                       "validation/context"]))
