@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 from bpss_kg.errors import BadInput
 from bpss_kg.openapi import openapi_document
 from bpss_kg.queries import find_query, library
-from bpss_kg.store.query_service import NotAcceptable, term_to_nt
+from bpss_kg.store.query_service import NotAcceptable, serialize_result, term_to_nt
 
 from .context import context
 
@@ -44,10 +44,17 @@ def run_query(name: str) -> Response:
     values = {k: v for k, v in request.args.items() if k not in RESERVED}
     if any(len(request.args.getlist(k)) > 1 for k in values):
         raise BadInput("each parameter may be given once")
-    bindings = {k: term_to_nt(v) for k, v in query.bind(values).items()}
+    bound = query.bind(values)
+    bindings = {k: term_to_nt(v) for k, v in bound.items()}
     fmt = _wanted_format()
-    answer = ctx.queries.execute(ctx.queries.request(query.text, bindings=bindings,
-                                                     results_format=fmt, graph_format=None))
+    request_ = ctx.queries.request(query.text, bindings=bindings, results_format=fmt,
+                                   graph_format=None)
+    summarized = ctx.summaries.summaries.answer(query, bound) \
+        if ctx.summaries.summaries is not None else None
+    if summarized is not None:  # the same rows, read from the per-county summaries
+        answer = serialize_result(summarized, request_)
+    else:
+        answer = ctx.queries.execute(request_)
     media = "text/csv" if fmt == "csv" else "application/sparql-results+json"
     return Response(answer.body, content_type=f"{media}; charset=utf-8")
 

@@ -165,7 +165,7 @@ def test_a_full_disk_is_a_clear_error_and_nothing_is_lost(tmp_path):
         assert result.exit_code == 3
         assert "no space left" in result.output and "nothing was written" in result.output
         stats = runner.invoke(app, ["stats", "--format", "json", "--store", store])
-        assert '"counties": 5' in stats.stdout and '"total_quads": 30910' in stats.stdout
+        assert '"counties": 5' in stats.stdout and '"total_quads": 30922' in stats.stdout
     finally:
         subprocess.run(["umount", str(mount_point)], check=False)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,6 +81,9 @@ def load(
                                           "list and sample counties")] = False,
     graph: Annotated[str | None, typer.Option("--graph", help="Named graph for triple files "
                                                "(default graph if omitted)")] = None,
+    no_summaries: Annotated[bool, typer.Option(
+        "--no-summaries", help="Do not bring the library queries' summaries up to date now "
+        "(the next query or `bpss-kg summarize` will)")] = False,
     store: StoreOption = None,
 ) -> None:
     """Load RDF files into the store, all or nothing."""
@@ -98,6 +102,27 @@ def load(
         out.print(f"loaded {len(report.documents)} document(s): "
                   f"{report.quads_after - report.quads_before:+,} quads, "
                   f"{report.quads_after:,} in the store")
+        if not no_summaries:
+            _refresh_summaries(db)
+
+
+def _refresh_summaries(db: Store) -> None:
+    from .summaries import summaries_for
+
+    summaries = summaries_for(db)
+    if summaries is None:
+        return
+    started = time.perf_counter()
+    summaries.refresh()
+    err.print(f"summaries of {len(summaries.queries)} library queries up to date "
+              f"({time.perf_counter() - started:.1f} s)")
+
+
+@app.command()
+def summarize(store: StoreOption = None) -> None:
+    """Bring the per-county summaries of the national library queries up to date."""
+    with opened_store(store) as db:
+        _refresh_summaries(db)
 
 
 @app.command("load-list")
@@ -264,6 +289,7 @@ def import_table(
             from .search import rebuild_index
 
             rebuild_index(db)  # the imported names become searchable
+            _refresh_summaries(db)  # one county: milliseconds
     for warning in preview.warnings:
         err.print(f"注意 / note: {warning}", markup=False, highlight=False, soft_wrap=True)
     if not preview.ok:

@@ -93,6 +93,8 @@ class LibraryQuery:
     title: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
     parameters: tuple[Parameter, ...] = ()
+    summary: str | None = None  # "county": answered from per-county summaries (summaries.py)
+    summary_fixed: tuple[str, ...] = ()  # parameters summarized at their default value only
 
     def bind(self, values: dict[str, str]) -> dict[str, Term]:
         """Typed terms for the given raw values, defaults filled, unknown names refused."""
@@ -133,6 +135,8 @@ def parse_query_file(path: Path) -> LibraryQuery:
     title: dict[str, str] = {}
     description: dict[str, str] = {}
     params: list[Parameter] = []
+    summary: str | None = None
+    summary_fixed: tuple[str, ...] = ()
     last_key: tuple[dict[str, str], str] | None = None
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
@@ -154,6 +158,15 @@ def parse_query_file(path: Path) -> LibraryQuery:
             target = title if kind == "title" else description
             target[lang] = value
             last_key = (target, lang)
+        elif key == "summary":
+            if value != "county":
+                raise BadInput("'# summary:' takes 'county'", Location(file=str(path),
+                                                                       line=lineno))
+            summary = value
+            last_key = None
+        elif key == "summary-fixed":
+            summary_fixed = tuple(value.split())
+            last_key = None
         elif key == "param":
             match = _PARAM.match(value)
             if not match or match["type"] not in PARAM_TYPES:
@@ -172,7 +185,11 @@ def parse_query_file(path: Path) -> LibraryQuery:
     if "en" not in title or "zh" not in title:
         raise BadInput("library query header needs title-zh and title-en",
                        Location(file=str(path)))
-    return LibraryQuery(path.stem, path, text, title, description, tuple(params))
+    if summary and not re.search(r"ORDER\s+BY\s+\?county\b", text, re.IGNORECASE):
+        raise BadInput("a query with '# summary: county' must begin its ORDER BY with ?county",
+                       Location(file=str(path)))
+    return LibraryQuery(path.stem, path, text, title, description, tuple(params), summary,
+                        summary_fixed)
 
 
 def library(directory: Path | None = None) -> dict[str, LibraryQuery]:
@@ -196,4 +213,14 @@ def find_query(name_or_path: str) -> LibraryQuery:
 
 
 def run_library_query(store: Store, query: LibraryQuery, values: dict[str, str]) -> QueryResult:
-    return store.query(query.text, bindings=query.bind(values))
+    """Run a library query: from the per-county summaries when they can answer it (same rows),
+    otherwise on the store."""
+    bindings = query.bind(values)
+    from .summaries import summaries_for
+
+    summaries = summaries_for(store)
+    if summaries is not None:
+        answer = summaries.answer(query, bindings)
+        if answer is not None:
+            return answer
+    return store.query(query.text, bindings=bindings)

@@ -1,0 +1,321 @@
+"""Summaries: per-county answers of the national library queries, kept up to date with the store.
+
+A national query such as "coverage of the national items per county" joins every standard of
+every county; on the national dataset Oxigraph needs seconds to minutes for it. But its answer
+is the union of its answers on each county alone: every solution lies inside one county's
+graph plus the shared layer (national list, ontology). A library query that says so in its
+header (``# summary: county``) is therefore evaluated once per county, on an in-memory copy of
+exactly that county's dataset, and the rows are kept beside the store (``summaries.sqlite``).
+Answering it nationally is then reading and concatenating those rows, in county order.
+
+Kept up to date: the summaries remember the store's change-journal number they reflect; before
+answering, the counties written since are evaluated again (an import: a few milliseconds), and
+anything the journal cannot tell (a bulk load) rebuilds them all. Parameters: a parameter bound
+by the caller selects rows whose column holds exactly that term, which is what substituting a
+pattern variable does; parameters that enter a computation (``# summary-fixed: as_of``) are
+summarized at their default value only, and any other value is evaluated directly. A query whose
+ORDER BY does not begin with ``?county`` cannot be concatenated in order and is not summarized.
+Every summarized query is tested to give the same rows as its direct evaluation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
+from .queries import LibraryQuery, library
+from .store import OxigraphStore, Store, Term
+
+SUMMARY_FILE = "summaries.sqlite"
+COUNTY_PREFIX = str(GRAPH["county/"])
+SHARED_GRAPHS = (str(NATIONAL_GRAPH), str(ONTOLOGY_GRAPH))
+INLINE_REFRESH_MAX = 200  # changed counties refreshed on the spot; more: a full rebuild
+PARALLEL_FROM = 100  # counties; below this a full rebuild runs in this process
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+log = logging.getLogger(__name__)
+
+
+def summarized_queries(queries: dict[str, LibraryQuery] | None = None) -> list[LibraryQuery]:
+    """The library queries that declare a per-county summary."""
+    return [q for q in (queries or library()).values() if q.summary == "county"]
+
+
+def _digest(queries: list[LibraryQuery]) -> str:
+    text = json.dumps([[q.name, q.text, list(q.summary_fixed)] for q in queries])
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _fixed_bindings(query: LibraryQuery) -> dict[str, Term]:
+    return query.bind({p.name: p.default for p in query.parameters
+                       if p.name in query.summary_fixed and p.default is not None})
+
+
+def _cell(term: object) -> str:
+    return "" if term is None else str(term).replace("\t", "\\t")
+
+
+def county_rows(store: OxigraphStore, queries: list[LibraryQuery]) -> dict[str, list[str]]:
+    """Each query's rows (TSV lines of N-Triples terms) on ``store``, which holds one county's
+    dataset and nothing else."""
+    rows: dict[str, list[str]] = {}
+    for query in queries:
+        result = store.query(query.text, bindings=_fixed_bindings(query))
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        rows[query.name] = ["\t".join(_cell(s[n]) for n in names)
+                            for s in result]  # type: ignore[union-attr]
+    return rows
+
+
+def _evaluate_counties(source: Store, graphs: list[str],
+                       queries: list[LibraryQuery]) -> dict[str, dict[str, list[str]]]:
+    """Rows per county graph, each county evaluated on an in-memory copy of its dataset."""
+    work = OxigraphStore(None)
+    db = work._db  # a private copy: no journal needed
+    for name in SHARED_GRAPHS:
+        db.bulk_extend(source.quads(ox.NamedNode(name)))
+    out: dict[str, dict[str, list[str]]] = {}
+    for graph in graphs:
+        node = ox.NamedNode(graph)
+        db.bulk_extend(source.quads(node))
+        try:
+            out[graph] = county_rows(work, queries)
+        finally:
+            db.remove_graph(node)
+    return out
+
+
+def _evaluate_chunk(args: tuple[str, list[str], list[str]]) -> dict[str, dict[str, list[str]]]:
+    path, graphs, names = args
+    queries = [library()[name] for name in names]
+    return _evaluate_counties(OxigraphStore.open_snapshot(Path(path)), graphs, queries)
+
+
+class Summaries:
+    """The summary file of one embedded store."""
+
+    def __init__(self, store: OxigraphStore) -> None:
+        if store.path is None:
+            raise ValueError("summaries are kept beside an on-disk store")
+        self.store = store
+        self.path = store.path / SUMMARY_FILE
+        self.queries = summarized_queries()
+        self.digest = _digest(self.queries)
+        self._lock = threading.Lock()
+
+    # -- the file ------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=30)
+        connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        connection.execute("CREATE TABLE IF NOT EXISTS partial (query TEXT, county TEXT, "
+                           "rows TEXT, PRIMARY KEY (query, county))")
+        connection.execute("CREATE TABLE IF NOT EXISTS columns (query TEXT PRIMARY KEY, "
+                           "names TEXT)")
+        return connection
+
+    def _meta(self, connection: sqlite3.Connection) -> dict[str, str]:
+        return dict(connection.execute("SELECT key, value FROM meta").fetchall())
+
+    def _write(self, results: dict[str, dict[str, list[str]]], drop: Iterable[str],
+               sequence: int, full: bool) -> None:
+        with closing(self._connect()) as connection, connection:
+            if full:
+                connection.execute("DELETE FROM partial")
+                connection.execute("DELETE FROM columns")
+                for query in self.queries:
+                    names = self._columns(query)
+                    connection.execute("INSERT INTO columns VALUES (?, ?)",
+                                       (query.name, json.dumps(names)))
+            for graph in drop:
+                connection.execute("DELETE FROM partial WHERE county = ?", (graph,))
+            connection.executemany(
+                "INSERT OR REPLACE INTO partial VALUES (?, ?, ?)",
+                [(name, graph, "\n".join(lines))
+                 for graph, per_query in results.items()
+                 for name, lines in per_query.items() if lines])
+            connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                   [("sequence", str(sequence)), ("digest", self.digest)])
+
+    def _columns(self, query: LibraryQuery) -> list[str]:
+        # The projection, read from the engine on an empty dataset (no need to parse SPARQL).
+        empty = OxigraphStore(None)
+        result = empty.query(query.text, bindings=_fixed_bindings(query))
+        return [v.value for v in result.variables]  # type: ignore[union-attr]
+
+    # -- keeping up to date --------------------------------------------------------------------
+    def stale_counties(self) -> list[str] | None:
+        """County graphs to evaluate again ([] when fresh); None when all must be rebuilt."""
+        if not self.path.exists():
+            return None
+        with closing(self._connect()) as connection:
+            meta = self._meta(connection)
+        if meta.get("digest") != self.digest or "sequence" not in meta:
+            return None
+        changed = self.store.changes.changed_since(int(meta["sequence"]))
+        if changed is None:
+            return None
+        if changed & set(SHARED_GRAPHS):
+            return None
+        return sorted(g for g in changed if g.startswith(COUNTY_PREFIX))
+
+    def refresh(self, *, allow_full: bool = True, wait: bool = True) -> bool:
+        """Bring the summaries up to date; False when that needs a full rebuild and
+        ``allow_full`` is off, or when another thread is refreshing and ``wait`` is off (the
+        caller then evaluates directly)."""
+        if not self._lock.acquire(blocking=wait):
+            return False
+        try:
+            stale = self.stale_counties()
+            if stale == []:
+                return True
+            if stale is not None and len(stale) <= INLINE_REFRESH_MAX:
+                sequence = self.store.changes.sequence
+                present = {g.value for g in self.store.named_graphs()}
+                existing = [g for g in stale if g in present]
+                results = _evaluate_counties(self.store, existing, self.queries)
+                self._write(results, stale, sequence, full=False)
+                return True
+            if not allow_full:
+                return False
+            self.rebuild()
+            return True
+        finally:
+            self._lock.release()
+
+    def rebuild(self) -> None:
+        """Evaluate every county again (in worker processes on a snapshot when many)."""
+        sequence = self.store.changes.sequence
+        graphs = [g.value for g in self.store.named_graphs() if g.value.startswith(COUNTY_PREFIX)]
+        results: dict[str, dict[str, list[str]]] = {}
+        snapshot = self.store.snapshot() if len(graphs) >= PARALLEL_FROM and WORKERS > 1 \
+            else None
+        if snapshot is None:
+            results = _evaluate_counties(self.store, graphs, self.queries)
+        else:
+            try:
+                chunks = [graphs[i::WORKERS * 4] for i in range(WORKERS * 4)]
+                names = [q.name for q in self.queries]
+                context = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
+                    for part in pool.map(_evaluate_chunk,
+                                         [(str(snapshot), c, names) for c in chunks if c]):
+                        results.update(part)
+            finally:
+                shutil.rmtree(snapshot, ignore_errors=True)
+        self._write(results, [], sequence, full=True)
+
+    # -- answering -----------------------------------------------------------------------------
+    def answer(self, query: LibraryQuery, bindings: dict[str, Term]) -> ox.QuerySolutions | None:
+        """The query's solutions from the summaries, or None when they cannot give them (not a
+        summarized query, a fixed parameter at another value, summaries not up to date)."""
+        if query.summary != "county" or query.name not in {q.name for q in self.queries}:
+            return None
+        fixed = _fixed_bindings(query)
+        filters: dict[str, str] = {}
+        for name, term in bindings.items():
+            if name in query.summary_fixed:
+                if fixed.get(name) != term:
+                    return None
+            else:
+                filters[name] = _cell(term)
+        if not self.refresh(allow_full=False, wait=False):
+            return None
+        with closing(self._connect()) as connection:
+            found = connection.execute("SELECT names FROM columns WHERE query = ?",
+                                       (query.name,)).fetchone()
+            if found is None:
+                return None
+            names = json.loads(found[0])
+            county_filter = filters.pop("county", None) if "county" in names else None
+            if county_filter is not None:
+                rows = connection.execute(
+                    "SELECT county, rows FROM partial WHERE query = ? AND county = ?",
+                    (query.name, COUNTY_PREFIX + county_filter.rsplit("/", 1)[-1].rstrip(">")),
+                ).fetchall()
+                filters["county"] = county_filter
+            else:
+                rows = connection.execute(
+                    "SELECT county, rows FROM partial WHERE query = ?", (query.name,)).fetchall()
+        if any(name not in names for name in filters):
+            return None
+        positions = {name: names.index(name) for name in filters}
+        county_at = names.index("county")
+        selected: list[tuple[str, str]] = []
+        for _graph, text in sorted(rows):
+            for line in text.split("\n"):
+                cells = line.split("\t")
+                if all(cells[positions[n]] == value for n, value in filters.items()):
+                    selected.append((cells[county_at], line))
+        # ORDER BY ?county first: a stable sort on the county keeps each county's own order.
+        selected.sort(key=lambda row: row[0])
+        lines = ["\t".join(f"?{n}" for n in names)] + [line for _key, line in selected]
+        return ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
+
+
+class BackgroundRefresher:
+    """Keeps a server's summaries up to date off the request path: one refresh at a time, and
+    one more after it when writes arrived meanwhile. Until a refresh is done, summarized
+    queries are evaluated directly (same rows, only slower)."""
+
+    def __init__(self, summaries: Summaries | None) -> None:
+        self.summaries = summaries
+        self._lock = threading.Lock()
+        self._dirty = False
+        self._thread: threading.Thread | None = None
+
+    def schedule(self) -> None:
+        if self.summaries is None:
+            return
+        with self._lock:
+            self._dirty = True
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="bpss-kg-summaries",
+                                                daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        assert self.summaries is not None
+        while True:
+            with self._lock:
+                if not self._dirty:
+                    return
+                self._dirty = False
+            try:
+                self.summaries.refresh()
+            except Exception:  # a closed store or a full disk: queries are answered directly
+                log.exception("summary refresh failed; library queries run on the store")
+
+    def wait(self, timeout: float | None = None) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+
+_by_path: dict[Path, Summaries] = {}
+_by_path_lock = threading.Lock()
+
+
+def summaries_for(store: Store) -> Summaries | None:
+    """The summaries of an embedded on-disk, writable store (one object per store path)."""
+    if not isinstance(store, OxigraphStore) or store.path is None or store.read_only:
+        return None
+    with _by_path_lock:
+        found = _by_path.get(store.path)
+        if found is None or found.store is not store:
+            found = _by_path[store.path] = Summaries(store)
+        return found
+
+
+__all__ = ["BackgroundRefresher", "Summaries", "county_rows", "summaries_for", "summarized_queries"]
