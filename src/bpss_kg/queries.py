@@ -93,7 +93,7 @@ class LibraryQuery:
     title: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
     parameters: tuple[Parameter, ...] = ()
-    summary: str | None = None  # "county": answered from per-county summaries (summaries.py)
+    summary: str | None = None  # "county" / "partial": answered from summaries (summaries.py)
     summary_fixed: tuple[str, ...] = ()  # parameters summarized at their default value only
 
     def bind(self, values: dict[str, str]) -> dict[str, Term]:
@@ -159,9 +159,9 @@ def parse_query_file(path: Path) -> LibraryQuery:
             target[lang] = value
             last_key = (target, lang)
         elif key == "summary":
-            if value != "county":
-                raise BadInput("'# summary:' takes 'county'", Location(file=str(path),
-                                                                       line=lineno))
+            if value not in ("county", "partial"):
+                raise BadInput("'# summary:' takes 'county' or 'partial'",
+                               Location(file=str(path), line=lineno))
             summary = value
             last_key = None
         elif key == "summary-fixed":
@@ -185,7 +185,7 @@ def parse_query_file(path: Path) -> LibraryQuery:
     if "en" not in title or "zh" not in title:
         raise BadInput("library query header needs title-zh and title-en",
                        Location(file=str(path)))
-    if summary and not re.search(r"ORDER\s+BY\s+\?county\b", text, re.IGNORECASE):
+    if summary == "county" and not re.search(r"ORDER\s+BY\s+\?county\b", text, re.IGNORECASE):
         raise BadInput("a query with '# summary: county' must begin its ORDER BY with ?county",
                        Location(file=str(path)))
     return LibraryQuery(path.stem, path, text, title, description, tuple(params), summary,

@@ -25,18 +25,21 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import resources
 from .namespaces import GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
-from .queries import LibraryQuery, library
+from .queries import LibraryQuery, library, parse_query_file
 from .store import OxigraphStore, Store, Term
 
 SUMMARY_FILE = "summaries.sqlite"
@@ -53,9 +56,47 @@ def summarized_queries(queries: dict[str, LibraryQuery] | None = None) -> list[L
     return [q for q in (queries or library()).values() if q.summary == "county"]
 
 
-def _digest(queries: list[LibraryQuery]) -> str:
-    text = json.dumps([[q.name, q.text, list(q.summary_fixed)] for q in queries])
+@dataclass(frozen=True)
+class CombinedPlan:
+    """A national aggregate answered from per-county parts (``# summary: partial``).
+
+    ``queries/plans/NAME.partial.rq`` is evaluated per county like a county summary; the
+    union of its rows replaces ``VALUES_ROWS`` in ``queries/plans/NAME.plan.rq``, which runs on
+    the store. ``# reduce: count-distinct A by B as N`` in the plan's header first turns the
+    rows into one row per B with N = the number of distinct A (so a national count over
+    200,000 county-item pairs does not pass through a VALUES block)."""
+
+    query: LibraryQuery
+    partial: LibraryQuery
+    plan: str
+    reduce: tuple[str, str, str] | None
+
+
+def combined_plans(queries: dict[str, LibraryQuery] | None = None) -> list[CombinedPlan]:
+    plans = []
+    folder = resources.queries_dir() / "plans"
+    for query in (queries or library()).values():
+        if query.summary != "partial":
+            continue
+        partial = parse_query_file(folder / f"{query.name}.partial.rq")
+        plan = (folder / f"{query.name}.plan.rq").read_text(encoding="utf-8")
+        found = re.search(r"^# reduce: count-distinct (\w+) by (\w+) as (\w+)\s*$", plan,
+                          re.MULTILINE)
+        plans.append(CombinedPlan(query, replace(partial, name=f"{query.name}#partial"), plan,
+                                  (found[1], found[2], found[3]) if found else None))
+    return plans
+
+
+def _digest(queries: list[LibraryQuery], plans: list[CombinedPlan]) -> str:
+    text = json.dumps([[q.name, q.text, list(q.summary_fixed)] for q in queries] +
+                      [[p.query.name, p.partial.text, p.plan] for p in plans])
     return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _values_block(names: list[str], lines: Iterable[str]) -> str:
+    rows = " ".join("(" + " ".join(cell or "UNDEF" for cell in line.split("\t")) + ")"
+                    for line in lines)
+    return "VALUES (" + " ".join(f"?{n}" for n in names) + ") { " + rows + " }"
 
 
 def _fixed_bindings(query: LibraryQuery) -> dict[str, Term]:
@@ -99,7 +140,9 @@ def _evaluate_counties(source: Store, graphs: list[str],
 
 def _evaluate_chunk(args: tuple[str, list[str], list[str]]) -> dict[str, dict[str, list[str]]]:
     path, graphs, names = args
-    queries = [library()[name] for name in names]
+    known = {q.name: q for q in summarized_queries()} | {
+        p.partial.name: p.partial for p in combined_plans()}
+    queries = [known[name] for name in names]
     return _evaluate_counties(OxigraphStore.open_snapshot(Path(path)), graphs, queries)
 
 
@@ -112,7 +155,9 @@ class Summaries:
         self.store = store
         self.path = store.path / SUMMARY_FILE
         self.queries = summarized_queries()
-        self.digest = _digest(self.queries)
+        self.plans = combined_plans()
+        self.evaluated = self.queries + [p.partial for p in self.plans]
+        self.digest = _digest(self.queries, self.plans)
         self._lock = threading.Lock()
 
     # -- the file ------------------------------------------------------------------------------
@@ -134,7 +179,7 @@ class Summaries:
             if full:
                 connection.execute("DELETE FROM partial")
                 connection.execute("DELETE FROM columns")
-                for query in self.queries:
+                for query in self.evaluated:
                     names = self._columns(query)
                     connection.execute("INSERT INTO columns VALUES (?, ?)",
                                        (query.name, json.dumps(names)))
@@ -184,7 +229,7 @@ class Summaries:
                 sequence = self.store.changes.sequence
                 present = {g.value for g in self.store.named_graphs()}
                 existing = [g for g in stale if g in present]
-                results = _evaluate_counties(self.store, existing, self.queries)
+                results = _evaluate_counties(self.store, existing, self.evaluated)
                 self._write(results, stale, sequence, full=False)
                 return True
             if not allow_full:
@@ -202,11 +247,11 @@ class Summaries:
         snapshot = self.store.snapshot() if len(graphs) >= PARALLEL_FROM and WORKERS > 1 \
             else None
         if snapshot is None:
-            results = _evaluate_counties(self.store, graphs, self.queries)
+            results = _evaluate_counties(self.store, graphs, self.evaluated)
         else:
             try:
                 chunks = [graphs[i::WORKERS * 4] for i in range(WORKERS * 4)]
-                names = [q.name for q in self.queries]
+                names = [q.name for q in self.evaluated]
                 context = multiprocessing.get_context("spawn")
                 with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
                     for part in pool.map(_evaluate_chunk,
@@ -217,9 +262,49 @@ class Summaries:
         self._write(results, [], sequence, full=True)
 
     # -- answering -----------------------------------------------------------------------------
+    def _partial_lines(self, name: str) -> tuple[list[str], list[str]] | None:
+        with closing(self._connect()) as connection:
+            found = connection.execute("SELECT names FROM columns WHERE query = ?",
+                                       (name,)).fetchone()
+            if found is None:
+                return None
+            texts = connection.execute("SELECT rows FROM partial WHERE query = ?",
+                                       (name,)).fetchall()
+        return json.loads(found[0]), [line for (text,) in texts for line in text.split("\n")]
+
+    def _answer_combined(self, plan: CombinedPlan,
+                         bindings: dict[str, Term]) -> ox.QuerySolutions | None:
+        found = self._partial_lines(plan.partial.name)
+        if found is None or any(name not in found[0] for name in bindings):
+            return None
+        names, lines = found
+        if bindings:  # a parameter that is a column of the parts selects rows, as substitution
+            wanted = {names.index(n): _cell(term) for n, term in bindings.items()}
+            lines = [line for line in lines
+                     if all(line.split("\t")[i] == value for i, value in wanted.items())]
+        if plan.reduce is not None:
+            counted, by, as_name = plan.reduce
+            a, b = names.index(counted), names.index(by)
+            pairs = {(cells[a], cells[b]) for cells in (line.split("\t") for line in lines)}
+            totals: dict[str, int] = {}
+            for _value, key in pairs:
+                totals[key] = totals.get(key, 0) + 1
+            xsd_integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+            names = [by, as_name]
+            lines = [f'{key}\t"{count}"^^{xsd_integer}' for key, count in totals.items()]
+        else:
+            lines = sorted(set(lines))
+        text = plan.plan.replace("VALUES_ROWS", _values_block(names, lines))
+        return self.store.query(text)  # type: ignore[return-value]
+
     def answer(self, query: LibraryQuery, bindings: dict[str, Term]) -> ox.QuerySolutions | None:
         """The query's solutions from the summaries, or None when they cannot give them (not a
         summarized query, a fixed parameter at another value, summaries not up to date)."""
+        plan = next((p for p in self.plans if p.query.name == query.name), None)
+        if plan is not None:
+            if not self.refresh(allow_full=False, wait=False):
+                return None
+            return self._answer_combined(plan, bindings)
         if query.summary != "county" or query.name not in {q.name for q in self.queries}:
             return None
         fixed = _fixed_bindings(query)
@@ -318,4 +403,5 @@ def summaries_for(store: Store) -> Summaries | None:
         return found
 
 
-__all__ = ["BackgroundRefresher", "Summaries", "county_rows", "summaries_for", "summarized_queries"]
+__all__ = ["BackgroundRefresher", "CombinedPlan", "Summaries", "combined_plans", "county_rows",
+           "summaries_for", "summarized_queries"]
