@@ -78,17 +78,16 @@ def test_national_aggregates_combined_from_county_parts_equal_direct_evaluation(
         generated_store):
     summaries = summaries_for(generated_store)
     summaries.refresh()
+    # indicator-dispersion stays direct: its means are sums of doubles, and summing the same
+    # values in another order can move a rounded mean by 0.01 (seen at N = 100).
     assert sorted(p.query.name for p in summaries.plans) == [
-        "coverage-by-province", "indicator-dispersion", "national-list-tree"]
+        "coverage-by-province", "national-list-tree"]
     for plan in summaries.plans:
         for values in _variants(generated_store, plan.query):
             answer = summaries.answer(plan.query, plan.query.bind(values))
             assert answer is not None, (plan.query.name, values)
             direct = _direct(generated_store, plan.query, values)
             assert _rows(answer) == direct and direct, (plan.query.name, values)
-    dispersion = library()["indicator-dispersion"]
-    assert _rows(summaries.answer(dispersion, dispersion.bind({"year": "2023"}))) == _direct(
-        generated_store, dispersion, {"year": "2023"})
 
 
 def test_summaries_follow_a_write_to_one_county_and_a_different_fixed_value(tmp_path: Path):
