@@ -159,6 +159,10 @@ class Summaries:
         self.evaluated = self.queries + [p.partial for p in self.plans]
         self.digest = _digest(self.queries, self.plans)
         self._lock = threading.Lock()
+        # In memory: the journal number the summaries were last confirmed fresh at, and the
+        # answers read or combined from them since (dropped as soon as the store changes).
+        self._fresh_at: int | None = None
+        self._memo: dict[tuple[object, ...], tuple[list[str], list[str]]] = {}
 
     # -- the file ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -219,22 +223,25 @@ class Summaries:
         """Bring the summaries up to date; False when that needs a full rebuild and
         ``allow_full`` is off, or when another thread is refreshing and ``wait`` is off (the
         caller then evaluates directly)."""
+        if self._fresh_at is not None and self._fresh_at == self.store.changes.sequence:
+            return True
         if not self._lock.acquire(blocking=wait):
             return False
         try:
+            sequence = self.store.changes.sequence
             stale = self.stale_counties()
-            if stale == []:
-                return True
-            if stale is not None and len(stale) <= INLINE_REFRESH_MAX:
-                sequence = self.store.changes.sequence
+            if stale is not None and stale and len(stale) <= INLINE_REFRESH_MAX:
                 present = {g.value for g in self.store.named_graphs()}
                 existing = [g for g in stale if g in present]
                 results = _evaluate_counties(self.store, existing, self.evaluated)
                 self._write(results, stale, sequence, full=False)
-                return True
-            if not allow_full:
-                return False
-            self.rebuild()
+            elif stale is None or stale:
+                if not allow_full:
+                    return False
+                self.rebuild()
+            if self._fresh_at != sequence:
+                self._memo.clear()
+            self._fresh_at = sequence
             return True
         finally:
             self._lock.release()
@@ -263,17 +270,31 @@ class Summaries:
 
     # -- answering -----------------------------------------------------------------------------
     def _partial_lines(self, name: str) -> tuple[list[str], list[str]] | None:
+        """A query's columns and all its rows, county graph by county graph in graph order."""
         with closing(self._connect()) as connection:
             found = connection.execute("SELECT names FROM columns WHERE query = ?",
                                        (name,)).fetchone()
             if found is None:
                 return None
-            texts = connection.execute("SELECT rows FROM partial WHERE query = ?",
-                                       (name,)).fetchall()
+            texts = connection.execute("SELECT rows FROM partial WHERE query = ? "
+                                       "ORDER BY county", (name,)).fetchall()
         return json.loads(found[0]), [line for (text,) in texts for line in text.split("\n")]
 
     def _answer_combined(self, plan: CombinedPlan,
                          bindings: dict[str, Term]) -> ox.QuerySolutions | None:
+        key = ("plan", plan.query.name, tuple(sorted((k, str(v)) for k, v in bindings.items())))
+        if key in self._memo:
+            return _solutions(*self._memo[key])
+        result = self._combine(plan, bindings)
+        if result is None:
+            return None
+        names = [v.value for v in result.variables]
+        lines = ["\t".join(_cell(s[n]) for n in names) for s in result]
+        self._memo[key] = (names, lines)
+        return _solutions(names, lines)
+
+    def _combine(self, plan: CombinedPlan,
+                 bindings: dict[str, Term]) -> ox.QuerySolutions | None:
         found = self._partial_lines(plan.partial.name)
         if found is None or any(name not in found[0] for name in bindings):
             return None
@@ -317,36 +338,32 @@ class Summaries:
                 filters[name] = _cell(term)
         if not self.refresh(allow_full=False, wait=False):
             return None
-        with closing(self._connect()) as connection:
-            found = connection.execute("SELECT names FROM columns WHERE query = ?",
-                                       (query.name,)).fetchone()
-            if found is None:
-                return None
-            names = json.loads(found[0])
-            county_filter = filters.pop("county", None) if "county" in names else None
-            if county_filter is not None:
-                rows = connection.execute(
-                    "SELECT county, rows FROM partial WHERE query = ? AND county = ?",
-                    (query.name, COUNTY_PREFIX + county_filter.rsplit("/", 1)[-1].rstrip(">")),
-                ).fetchall()
-                filters["county"] = county_filter
-            else:
-                rows = connection.execute(
-                    "SELECT county, rows FROM partial WHERE query = ?", (query.name,)).fetchall()
+        ordered = self._ordered(query.name)
+        if ordered is None:
+            return None
+        names, all_lines = ordered
         if any(name not in names for name in filters):
             return None
         positions = {name: names.index(name) for name in filters}
-        county_at = names.index("county")
-        selected: list[tuple[str, str]] = []
-        for _graph, text in sorted(rows):
-            for line in text.split("\n"):
-                cells = line.split("\t")
-                if all(cells[positions[n]] == value for n, value in filters.items()):
-                    selected.append((cells[county_at], line))
-        # ORDER BY ?county first: a stable sort on the county keeps each county's own order.
-        selected.sort(key=lambda row: row[0])
-        lines = ["\t".join(f"?{n}" for n in names)] + [line for _key, line in selected]
-        return ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
+        lines = [line for line in all_lines if all(
+            line.split("\t")[positions[n]] == value for n, value in filters.items())] \
+            if filters else all_lines
+        return _solutions(names, lines)
+
+    def _ordered(self, name: str) -> tuple[list[str], list[str]] | None:
+        """All rows of a county-summarized query in its order (kept in memory until the
+        store changes)."""
+        key = ("rows", name)
+        if key not in self._memo:
+            found = self._partial_lines(name)
+            if found is None:
+                return None
+            names, lines = found
+            county_at = names.index("county")
+            # ORDER BY ?county first: a stable sort on the county keeps each county's order.
+            lines.sort(key=lambda line: line.split("\t")[county_at])
+            self._memo[key] = (names, lines)
+        return self._memo[key]
 
 
 class BackgroundRefresher:
@@ -386,6 +403,12 @@ class BackgroundRefresher:
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
+
+
+def _solutions(names: list[str], lines: list[str]) -> ox.QuerySolutions:
+    header = "\t".join(f"?{n}" for n in names)
+    return ox.parse_query_results("\n".join([header, *lines]) + "\n",
+                                  ox.QueryResultsFormat.TSV)
 
 
 _by_path: dict[Path, Summaries] = {}
