@@ -7,7 +7,8 @@ path users and the server take, summaries included), ``pyoxigraph`` (the same qu
 plain pyoxigraph store directory, union default graph, parameters substituted) or ``rdflib``
 (the same text on an in-memory rdflib ``Dataset`` with a union default graph, parameters as
 ``initBindings``; DATA is then the N-Quads file, parsed first). Prints one JSON line per query:
-its times, row count and a digest of the sorted rows (lexical forms) to compare engines.
+its times, row count and a digest of the sorted rows (values in canonical form) to compare
+engines.
 A query that runs past ``--timeout`` is stopped (SIGALRM) and reported as such; when one run
 takes longer than ``--single-above`` seconds it is not repeated.
 """
@@ -20,6 +21,7 @@ import json
 import signal
 import sys
 import time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bpss_kg.queries import library
@@ -33,8 +35,23 @@ def _alarm(_signum: int, _frame: object) -> None:
     raise _TimedOut
 
 
+def _canonical(cell: str) -> str:
+    """A cell in a form both engines agree on: rdflib keeps a decimal's lexical form as written
+    ("88.0") where Oxigraph writes the canonical one ("88"), and GROUP_CONCAT has no defined
+    order (a space-separated list of IRIs is sorted)."""
+    try:
+        number = Decimal(cell)
+    except InvalidOperation:
+        tokens = cell.split(" ")
+        if len(tokens) > 1 and all(t.startswith(("http://", "https://")) for t in tokens):
+            return " ".join(sorted(tokens))
+        return cell
+    return format(number.normalize(), "f") if number.is_finite() else cell
+
+
 def _digest(rows: list[tuple[str, ...]]) -> str:
-    return hashlib.sha256(json.dumps(sorted(rows)).encode()).hexdigest()[:16]
+    canonical = sorted(tuple(_canonical(cell) for cell in row) for row in rows)
+    return hashlib.sha256(json.dumps(canonical).encode()).hexdigest()[:16]
 
 
 def _ox_rows(result: object) -> list[tuple[str, ...]]:
