@@ -11,7 +11,6 @@ trigrams, use ``LIKE`` over the same table.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sqlite3
 import tempfile
@@ -22,9 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .background import CoalescingWorker
 from .store.base import Store
 
-log = logging.getLogger(__name__)
 INDEX_FILE = "search.sqlite"
 MAX_QUERY_CHARS = 200
 BPSS = "https://w3id.org/bpss-kg/def#"
@@ -189,41 +188,14 @@ def rebuild_index(store: Store) -> int:
     return len(labels)
 
 
-class BackgroundRebuilder:
-    """Rebuilds the index off the request path (the server's writes): one rebuild at a time,
-    and one more after it when writes arrived meanwhile. Searches use the previous index until
-    the new one replaces it."""
+class BackgroundRebuilder(CoalescingWorker):
+    """Rebuilds the index off the request path (the server's writes). Searches use the
+    previous index until the new one replaces it."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._lock = threading.Lock()
-        self._dirty = False
-        self._thread: threading.Thread | None = None
-
-    def schedule(self) -> None:
-        with self._lock:
-            self._dirty = True
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="bpss-kg-search-index",
-                                                daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                if not self._dirty:
-                    return
-                self._dirty = False
-            try:
-                rebuild_index(self.store)
-            except Exception:  # a closed store or a full disk: keep the old index, say why
-                log.exception("search index rebuild failed; searches use the previous index")
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until no rebuild is running (tests, shutdown)."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        super().__init__(lambda: rebuild_index(store), "bpss-kg-search-index",
+                         "search index rebuild failed; searches use the previous index")
 
 
 def _escape_like(text: str) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import multiprocessing
 import os
 import re
@@ -38,6 +37,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import resources
+from .background import CoalescingWorker
 from .namespaces import GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
 from .queries import LibraryQuery, library, parse_query_file
 from .store import OxigraphStore, Store, Term
@@ -48,7 +48,6 @@ SHARED_GRAPHS = (str(NATIONAL_GRAPH), str(ONTOLOGY_GRAPH))
 INLINE_REFRESH_MAX = 200  # changed counties refreshed on the spot; more: a full rebuild
 PARALLEL_FROM = 100  # counties; below this a full rebuild runs in this process
 WORKERS = max(1, min(4, os.cpu_count() or 1))
-log = logging.getLogger(__name__)
 
 
 def summarized_queries(queries: dict[str, LibraryQuery] | None = None) -> list[LibraryQuery]:
@@ -366,43 +365,19 @@ class Summaries:
         return self._memo[key]
 
 
-class BackgroundRefresher:
-    """Keeps a server's summaries up to date off the request path: one refresh at a time, and
-    one more after it when writes arrived meanwhile. Until a refresh is done, summarized
-    queries are evaluated directly (same rows, only slower)."""
+class BackgroundRefresher(CoalescingWorker):
+    """Keeps a server's summaries up to date off the request path. Until a refresh is done,
+    summarized queries are evaluated directly (same rows, only slower)."""
 
     def __init__(self, summaries: Summaries | None) -> None:
         self.summaries = summaries
-        self._lock = threading.Lock()
-        self._dirty = False
-        self._thread: threading.Thread | None = None
+        super().__init__(lambda: summaries.refresh() if summaries is not None else None,
+                         "bpss-kg-summaries",
+                         "summary refresh failed; library queries run on the store")
 
     def schedule(self) -> None:
-        if self.summaries is None:
-            return
-        with self._lock:
-            self._dirty = True
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="bpss-kg-summaries",
-                                                daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        assert self.summaries is not None
-        while True:
-            with self._lock:
-                if not self._dirty:
-                    return
-                self._dirty = False
-            try:
-                self.summaries.refresh()
-            except Exception:  # a closed store or a full disk: queries are answered directly
-                log.exception("summary refresh failed; library queries run on the store")
-
-    def wait(self, timeout: float | None = None) -> None:
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        if self.summaries is not None:
+            super().schedule()
 
 
 def _solutions(names: list[str], lines: list[str]) -> ox.QuerySolutions:
