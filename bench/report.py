@@ -154,7 +154,8 @@ def chart(results: dict[str, object], target: Path) -> None:
         ("18 个库查询合计 raw pyoxigraph", total("pyoxigraph"), "--s"),
         ("全量校验 bpss-kg validate (full)", lambda e: e["validation"]["full_cli_s"], "-^"),
         ("单县增量校验 one county changed", lambda e: e["validation"]["incremental_library_s"], "-v"),
-        ("pySHACL 逐县外推 (extrapolated)", lambda e: e["validation"]["pyshacl_extrapolated_2_processes_s"], ":^"),
+        ("pySHACL 逐县外推 (county by county, extrapolated, 2 processes)", lambda e: e["validation"]["pyshacl_extrapolated_2_processes_s"], ":^"),
+        ("pySHACL 整图一次 (whole graph, one run)", lambda e: e["validation"]["pyshacl_whole_graph_s"], ":x"),
     ]
     figure, axis = plt.subplots(figsize=(10, 6.2), dpi=120)
     for label, get, style in lines:
@@ -168,7 +169,7 @@ def chart(results: dict[str, object], target: Path) -> None:
     axis.set_ylabel("时间 / time (s)")
     axis.set_title("bpss-kg 全国规模性能：时间随县数增长 (time against N, log-log)")
     axis.grid(True, which="both", alpha=0.3)
-    axis.legend(fontsize=8)
+    axis.legend(fontsize=8, loc="upper left")
     figure.tight_layout()
     figure.savefig(target)
     plt.close(figure)
