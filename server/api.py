@@ -8,7 +8,12 @@ from flask import Blueprint, Response, jsonify, request
 from bpss_kg.errors import BadInput
 from bpss_kg.openapi import openapi_document
 from bpss_kg.queries import find_query, library
-from bpss_kg.store.query_service import NotAcceptable, serialize_result, term_to_nt
+from bpss_kg.store.query_service import (
+    NotAcceptable,
+    QueryAnswer,
+    serialize_result,
+    term_to_nt,
+)
 
 from .context import context
 
@@ -49,12 +54,13 @@ def run_query(name: str) -> Response:
     fmt = _wanted_format()
     request_ = ctx.queries.request(query.text, bindings=bindings, results_format=fmt,
                                    graph_format=None)
-    summarized = ctx.summaries.summaries.answer(query, bound) \
-        if ctx.summaries.summaries is not None else None
-    if summarized is not None:  # the same rows, read from the per-county summaries
-        answer = serialize_result(summarized, request_)
-    else:
-        answer = ctx.queries.execute(request_)
+
+    def from_summaries() -> QueryAnswer | None:  # the same rows, read from the summaries
+        summaries = ctx.summaries.summaries
+        solutions = summaries.answer(query, bound) if summaries is not None else None
+        return serialize_result(solutions, request_) if solutions is not None else None
+
+    answer = ctx.queries.execute(request_, precomputed=from_summaries)
     media = "text/csv" if fmt == "csv" else "application/sparql-results+json"
     return Response(answer.body, content_type=f"{media}; charset=utf-8")
 

@@ -188,6 +188,22 @@ def test_update_needs_the_token(base):
     assert http("POST", f"{base}/sparql", b"query=" + update, headers)[0] == 400
 
 
+def test_a_write_is_seen_by_the_same_query_asked_before_it(base):
+    graph = "https://w3id.org/bpss-kg/graph/test-answers"
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+
+    def count() -> str:
+        body = get(base, "/sparql", query=query)[2]
+        return json.loads(body)["results"]["bindings"][0]["n"]["value"]
+
+    assert count() == "0" and count() == "0"  # the second answer is the kept one
+    update = f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:y> <urn:p> 1 }} }}".encode()
+    assert http("POST", f"{base}/update", update,
+                {"Content-Type": "application/sparql-update",
+                 "Authorization": f"Bearer {TOKEN}"})[0] == 204
+    assert count() == "1"
+
+
 def test_service_to_outside_endpoints_is_refused(base):
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     status, _, body = get(base, "/sparql", query=query)

@@ -11,7 +11,7 @@ from bpss_kg.generate import generate
 from bpss_kg.loading import load_files, load_sample
 from bpss_kg.queries import library, run_library_query
 from bpss_kg.store import OxigraphStore
-from bpss_kg.summaries import summaries_for, summarized_queries
+from bpss_kg.summaries import fixed_bindings, summaries_for, summarized_queries
 
 PLACE = "https://w3id.org/bpss-kg/id/place/"
 COUNTY_GRAPH = "https://w3id.org/bpss-kg/graph/county/"
@@ -27,19 +27,27 @@ def _direct(store, query, values):
 
 
 def _variants(store, query) -> list[dict[str, str]]:
-    """No parameter, then each parameter bound to a value that occurs in the data."""
-    variants: list[dict[str, str]] = [{}]
-    rows = _direct(store, query, {})
-    names = [v.value for v in store.query(query.text, bindings=query.bind({})).variables]
-    for param in query.parameters:
-        if param.name in query.summary_fixed or param.name not in names or not rows:
-            continue
-        term = rows[len(rows) // 2][names.index(param.name)].strip("<>")
+    """No parameter (when none is required), then each parameter bound to a value that occurs
+    in the data, together with the required ones."""
+    free = store.query(query.text, bindings=fixed_bindings(query))  # required ones left free
+    names = [v.value for v in free.variables]
+    rows = [[str(s[n]) if s[n] is not None else "" for n in names] for s in free]
+    if not rows:
+        return [{}]
+
+    def value(param, row) -> str:
+        term = row[names.index(param.name)].strip("<>")
         if param.type == "place":
-            term = term.rsplit("/", 1)[-1]
-        elif param.type == "year":
-            term = term.split('"')[1]
-        variants.append({param.name: term})
+            return term.rsplit("/", 1)[-1]
+        return term.split('"')[1] if param.type == "year" else term
+
+    middle = rows[len(rows) // 2]
+    required = {p.name: value(p, middle) for p in query.parameters if p.required}
+    variants: list[dict[str, str]] = [required]
+    for param in query.parameters:
+        if param.name in query.summary_fixed or param.name not in names or param.required:
+            continue
+        variants.append(required | {param.name: value(param, middle)})
     return variants
 
 
@@ -56,9 +64,9 @@ def generated_store(tmp_path_factory):
 
 def test_the_summarized_queries_are_the_national_per_county_ones():
     assert [q.name for q in summarized_queries()] == [
-        "below-baseline", "coverage-by-county", "process-missing-evidence",
-        "standards-due-for-review", "standards-for-item", "standards-per-kind",
-        "subsystems-without-in-force"]
+        "below-baseline", "counties-by-province", "county-indicators", "coverage-by-county",
+        "process-missing-evidence", "standards-due-for-review", "standards-for-item",
+        "standards-per-kind", "subsystems-without-in-force"]
 
 
 def test_summaries_give_the_rows_of_direct_evaluation_on_generated_data(generated_store):

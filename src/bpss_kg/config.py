@@ -55,6 +55,8 @@ class Settings:
     max_upload_bytes: int = 50 * 1024 * 1024
     query_workers: int = 2
     """Worker processes that run queries (each can be stopped at the time limit)."""
+    answer_cache_mb: int = 64
+    """Memory for answers kept until the next write (0: every request is evaluated)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -77,6 +79,7 @@ class Settings:
             or "http://creativecommons.org/licenses/by/4.0/",
             max_upload_bytes=_env_int("BPSS_KG_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
             query_workers=_env_int("BPSS_KG_QUERY_WORKERS", 2),
+            answer_cache_mb=_env_int("BPSS_KG_ANSWER_CACHE_MB", 64),
         )
 
     def with_overrides(self, **overrides: object) -> Settings:

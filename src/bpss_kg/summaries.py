@@ -20,6 +20,7 @@ Every summarized query is tested to give the same rows as its direct evaluation.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import multiprocessing
@@ -98,9 +99,11 @@ def _values_block(names: list[str], lines: Iterable[str]) -> str:
     return "VALUES (" + " ".join(f"?{n}" for n in names) + ") { " + rows + " }"
 
 
-def _fixed_bindings(query: LibraryQuery) -> dict[str, Term]:
-    return query.bind({p.name: p.default for p in query.parameters
-                       if p.name in query.summary_fixed and p.default is not None})
+def fixed_bindings(query: LibraryQuery) -> dict[str, Term]:
+    """The summarized parameters' default terms; every other parameter stays a free variable
+    (a required one too: the summary holds the rows for every value)."""
+    return {p.name: p.to_term(p.default) for p in query.parameters
+            if p.name in query.summary_fixed and p.default is not None}
 
 
 def _cell(term: object) -> str:
@@ -112,7 +115,7 @@ def county_rows(store: OxigraphStore, queries: list[LibraryQuery]) -> dict[str, 
     dataset and nothing else."""
     rows: dict[str, list[str]] = {}
     for query in queries:
-        result = store.query(query.text, bindings=_fixed_bindings(query))
+        result = store.query(query.text, bindings=fixed_bindings(query))
         names = [v.value for v in result.variables]  # type: ignore[union-attr]
         rows[query.name] = ["\t".join(_cell(s[n]) for n in names)
                             for s in result]  # type: ignore[union-attr]
@@ -161,7 +164,7 @@ class Summaries:
         # In memory: the journal number the summaries were last confirmed fresh at, and the
         # answers read or combined from them since (dropped as soon as the store changes).
         self._fresh_at: int | None = None
-        self._memo: dict[tuple[object, ...], tuple[list[str], list[str]]] = {}
+        self._memo: dict[tuple[object, ...], tuple[list[str], ...]] = {}
 
     # -- the file ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -199,7 +202,7 @@ class Summaries:
     def _columns(self, query: LibraryQuery) -> list[str]:
         # The projection, read from the engine on an empty dataset (no need to parse SPARQL).
         empty = OxigraphStore(None)
-        result = empty.query(query.text, bindings=_fixed_bindings(query))
+        result = empty.query(query.text, bindings=fixed_bindings(query))
         return [v.value for v in result.variables]  # type: ignore[union-attr]
 
     # -- keeping up to date --------------------------------------------------------------------
@@ -327,7 +330,7 @@ class Summaries:
             return self._answer_combined(plan, bindings)
         if query.summary != "county" or query.name not in {q.name for q in self.queries}:
             return None
-        fixed = _fixed_bindings(query)
+        fixed = fixed_bindings(query)
         filters: dict[str, str] = {}
         for name, term in bindings.items():
             if name in query.summary_fixed:
@@ -340,18 +343,22 @@ class Summaries:
         ordered = self._ordered(query.name)
         if ordered is None:
             return None
-        names, all_lines = ordered
+        names, all_lines, counties = ordered
         if any(name not in names for name in filters):
             return None
+        if "county" in filters:  # the rows are in county order: one county's rows are a slice
+            county = filters.pop("county")
+            all_lines = all_lines[bisect.bisect_left(counties, county):
+                                  bisect.bisect_right(counties, county)]
         positions = {name: names.index(name) for name in filters}
         lines = [line for line in all_lines if all(
             line.split("\t")[positions[n]] == value for n, value in filters.items())] \
             if filters else all_lines
         return _solutions(names, lines)
 
-    def _ordered(self, name: str) -> tuple[list[str], list[str]] | None:
-        """All rows of a county-summarized query in its order (kept in memory until the
-        store changes)."""
+    def _ordered(self, name: str) -> tuple[list[str], ...] | None:
+        """All rows of a county-summarized query in its order, and each row's county (kept in
+        memory until the store changes)."""
         key = ("rows", name)
         if key not in self._memo:
             found = self._partial_lines(name)
@@ -361,7 +368,7 @@ class Summaries:
             county_at = names.index("county")
             # ORDER BY ?county first: a stable sort on the county keeps each county's order.
             lines.sort(key=lambda line: line.split("\t")[county_at])
-            self._memo[key] = (names, lines)
+            self._memo[key] = (names, lines, [line.split("\t")[county_at] for line in lines])
         return self._memo[key]
 
 

@@ -12,6 +12,9 @@ cap is enforced while iterating: over the cap the query fails with ``ResultTooLa
 returning a silently truncated answer.
 
 Stores without checkpoints (in-memory, remote) run queries inline with the same serialization.
+
+Answers are kept per checkpoint (``answer_cache``): asking the same thing again before the next
+write costs a dictionary look-up, not an evaluation.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import multiprocessing
 import queue
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -29,6 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import BadInput, QueryTimeout, ResultTooLarge, StoreError
+from .answer_cache import AnswerCache, cache_key
 from .base import Store, Term
 
 RESULT_FORMATS = {
@@ -191,7 +196,7 @@ class QueryService:
     """Runs queries with a time limit and a row cap (see the module docstring)."""
 
     def __init__(self, store: Store, *, timeout: float = 30.0, limit: int = 100_000,
-                 workers: int = 2) -> None:
+                 workers: int = 2, cache_bytes: int = 64 * 2**20) -> None:
         self.store = store
         self.timeout = timeout
         self.limit = limit
@@ -201,6 +206,9 @@ class QueryService:
         self._workers: list[_Worker] = []
         snapshot = getattr(store, "snapshot", None)
         self._snapshot = snapshot() if callable(snapshot) else None
+        # Only checkpointed stores have a state to key answers on; 0 bytes turns the cache off.
+        self.answers = AnswerCache(str(self._snapshot), max_bytes=cache_bytes) \
+            if self._snapshot is not None and cache_bytes > 0 else None
         if self._snapshot is not None:
             self._context = multiprocessing.get_context("spawn")
             for _ in range(max(1, workers)):
@@ -221,7 +229,27 @@ class QueryService:
         options.setdefault("limit", self.limit)
         return QueryRequest(sparql=sparql, **options)  # type: ignore[arg-type]
 
-    def execute(self, request: QueryRequest) -> QueryAnswer:
+    def execute(self, request: QueryRequest,
+                precomputed: Callable[[], QueryAnswer | None] | None = None) -> QueryAnswer:
+        """The answer to ``request``: kept from an earlier identical request on the same store
+        state, else from ``precomputed`` (e.g. the summaries) when it gives one, else
+        evaluated."""
+        if self.answers is None:
+            answer = precomputed() if precomputed is not None else None
+            return answer if answer is not None else self._evaluate(request)
+        state, key = str(self._snapshot), cache_key(request)
+        if key is not None:
+            kept = self.answers.get(state, key)
+            if kept is not None:
+                return kept
+        answer = precomputed() if precomputed is not None else None
+        if answer is None:
+            answer = self._evaluate(request)
+        if key is not None:
+            self.answers.put(state, key, answer)
+        return answer
+
+    def _evaluate(self, request: QueryRequest) -> QueryAnswer:
         if self._snapshot is None:
             return self._execute_inline(request)
         try:
@@ -281,6 +309,8 @@ class QueryService:
         with self._lock:
             previous = self._snapshot
             self._snapshot = snapshot()
+            if self.answers is not None:
+                self.answers.new_state(str(self._snapshot))
             in_use = {w.snapshot for w in self._workers} | {str(self._snapshot)}
         for path in previous.parent.iterdir():
             if str(path) not in in_use and path != self._snapshot:
