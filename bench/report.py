@@ -123,20 +123,29 @@ def tables(results: dict[str, object]) -> str:
         endpoint = sizes[n].get("endpoint")
         if not endpoint:
             continue
+        peaks = endpoint["peak_rss_mb"]
+        off = endpoint.get("bpss-kg library, answer cache off")
         out += [f"N = {int(n):,} ({endpoint['seconds_per_level']:.0f} s per level; peak RSS "
-                f"bpss-kg {endpoint['peak_rss_mb']['bpss-kg']:,} MB, oxigraph serve "
-                f"{endpoint['peak_rss_mb']['oxigraph']:,} MB):", "",
-                "| clients | bpss-kg library queries | oxigraph serve, same queries | "
-                "bpss-kg / oxigraph rps | bpss-kg resource pages |", "|---:|---|---|---:|---|"]
+                + ", ".join(f"{k} {v:,} MB" for k, v in peaks.items()) + "):", "",
+                "| clients | bpss-kg library queries | bpss-kg, answer cache off | "
+                "oxigraph serve, same queries | bpss-kg / oxigraph rps (cache off) "
+                "| bpss-kg resource pages |", "|---:|---|---|---|---:|---|"]
+
+        def fmt(f: dict[str, object] | None) -> str:
+            if f is None:
+                return "–"
+            return (f"{f['rps']} req/s; {f['p50_ms']} / {f['p95_ms']} / {f['p99_ms']}; "
+                    f"{f['errors']} errors")
+
         for index, ours in enumerate(endpoint["bpss-kg library"]):
             theirs = endpoint["oxigraph same queries"][index]
             pages = endpoint["bpss-kg pages"][index]
-
-            def fmt(f: dict[str, object]) -> str:
-                return (f"{f['rps']} req/s; {f['p50_ms']} / {f['p95_ms']} / {f['p99_ms']}; "
-                        f"{f['errors']} errors")
-            out.append(f"| {ours['clients']} | {fmt(ours)} | {fmt(theirs)} | "
-                       f"{endpoint['rps_ratio_vs_oxigraph'][index]} | {fmt(pages)} |")
+            cold = off[index] if off else None
+            ratio = str(endpoint["rps_ratio_vs_oxigraph"][index])
+            if off:
+                ratio += f" ({endpoint['rps_ratio_vs_oxigraph_cache_off'][index]})"
+            out.append(f"| {ours['clients']} | {fmt(ours)} | {fmt(cold)} | {fmt(theirs)} | "
+                       f"{ratio} | {fmt(pages)} |")
         out.append("")
     return "\n".join(out)
 

@@ -179,6 +179,9 @@ def stage_queries(data: Path, stores: Path, values: dict[str, object], runs: int
     from bpss_kg.queries import library
 
     names = list(library())
+    # Summaries up to date (a no-op after `load`; needed when the query library changed since).
+    subprocess.run([str(BIN / "bpss-kg"), "summarize", "--store", str(stores / "bpss")],
+                   check=True, stdout=subprocess.DEVNULL)
     engines = {"bpss-kg": _engine("bpss-kg", stores / "bpss", values, runs, timeout, names),
                "pyoxigraph": _engine("pyoxigraph", stores / "raw", values, runs, timeout,
                                      names)}
@@ -433,8 +436,40 @@ def _inline(query_text: str, bindings: dict[str, str]) -> str:
     return f"{query_text}\nVALUES ({names}) {{ ({' '.join(bindings.values())}) }}"
 
 
+class _PeakRss(threading.Thread):
+    """Samples a process tree's resident memory every half second; ``peak_mb`` is the most."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_mb, self.done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.peak_mb = max(self.peak_mb, _tree_rss_mb(self.pid))
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _bpss_server(store: Path, port: int, cache_mb: int) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, BPSS_KG_QUERY_TIMEOUT="30", BPSS_KG_ANSWER_CACHE_MB=str(cache_mb))
+    server = subprocess.Popen([str(BIN / "bpss-kg"), "serve", "--store", str(store), "--port",
+                               str(port), "--query-timeout", "30"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait(f"http://127.0.0.1:{port}/api/queries")
+    time.sleep(5)  # let the summaries' start-up check finish
+    return server
+
+
 def stage_endpoint(stores: Path, values: dict[str, dict[str, str]], seconds: float,
                    clients: list[int], codes: list[str]) -> dict[str, object]:
+    """bpss-kg as deployed (answers kept until the next write), bpss-kg evaluating every request
+    (answer cache off) and ``oxigraph serve``, one after the other on the same data."""
     sys.path.insert(0, str(ROOT / "src"))
     from bpss_kg.queries import library
 
@@ -451,40 +486,44 @@ def stage_endpoint(stores: Path, values: dict[str, dict[str, str]], seconds: flo
     pages = [f"{base}/county/{codes[i % len(codes)]}" for i in range(0, 40, 7)] + [
         f"{base}/resource?iri=https://w3id.org/bpss-kg/id/place/{codes[i % len(codes)]}"
         for i in range(3, 40, 7)]
-    env = dict(os.environ, BPSS_KG_QUERY_TIMEOUT="30")
-    server = subprocess.Popen([str(BIN / "bpss-kg"), "serve", "--store", str(stores / "bpss"),
-                               "--port", str(ours), "--query-timeout", "30"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result: dict[str, object] = {"seconds_per_level": seconds}
+    peaks: dict[str, float] = {}
+
+    def levels(label: str, urls: list[str]) -> None:
+        result[label] = [_load(urls, level, seconds) for level in clients]
+
+    for cache_mb, runs in ((64, (("bpss-kg library", bpss_urls), ("bpss-kg pages", pages))),
+                           (0, (("bpss-kg library, answer cache off", bpss_urls),))):
+        server = _bpss_server(stores / "bpss", ours, cache_mb)
+        sampler = _PeakRss(server.pid)
+        sampler.start()
+        try:
+            for label, urls in runs:
+                levels(label, urls)
+        finally:
+            sampler.done.set()
+            _stop(server)
+        key = "bpss-kg" if cache_mb else "bpss-kg, answer cache off"
+        peaks[key] = sampler.peak_mb
     oxigraph = subprocess.Popen([str(BIN / "oxigraph"), "serve", "--location",
                                  str(stores / "raw"), "--bind", f"127.0.0.1:{theirs}",
                                  "--union-default-graph", "--timeout-s", "30"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    result: dict[str, object] = {"seconds_per_level": seconds}
+    sampler = _PeakRss(oxigraph.pid)
+    sampler.start()
     try:
-        _wait(f"{base}/api/queries")
         _wait(f"{other}/query?query=ASK%7B%7D")
-        time.sleep(5)  # let the summaries' start-up check finish
-        peaks = {"bpss-kg": 0.0, "oxigraph": 0.0}
-        for level in clients:
-            for label, urls, process in (("bpss-kg library", bpss_urls, server),
-                                         ("oxigraph same queries", ox_urls, oxigraph),
-                                         ("bpss-kg pages", pages, server)):
-                figures = _load(urls, level, seconds)
-                key = "bpss-kg" if process is server else "oxigraph"
-                peaks[key] = max(peaks[key], _tree_rss_mb(process.pid))
-                result.setdefault(label, []).append(figures)  # type: ignore[union-attr]
-        result["peak_rss_mb"] = {k: round(v) for k, v in peaks.items()}
-        result["rps_ratio_vs_oxigraph"] = [
-            round(a["rps"] / b["rps"], 2) if b["rps"] else None
-            for a, b in zip(result["bpss-kg library"], result["oxigraph same queries"],  # type: ignore[arg-type]
-                            strict=True)]
+        levels("oxigraph same queries", ox_urls)
     finally:
-        for process in (server, oxigraph):
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        sampler.done.set()
+        _stop(oxigraph)
+    peaks["oxigraph"] = sampler.peak_mb
+    result["peak_rss_mb"] = {k: round(v) for k, v in peaks.items()}
+    for label, key in (("bpss-kg library", "rps_ratio_vs_oxigraph"),
+                       ("bpss-kg library, answer cache off", "rps_ratio_vs_oxigraph_cache_off")):
+        result[key] = [round(a["rps"] / b["rps"], 2) if b["rps"] else None
+                       for a, b in zip(result[label], result["oxigraph same queries"],  # type: ignore[arg-type]
+                                       strict=True)]
     return result
 
 
