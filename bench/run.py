@@ -14,9 +14,10 @@ For each N it generates the synthetic national dataset (``bpss-kg generate --cou
   validation  full run and one-county re-validation (library call and CLI) vs pySHACL county by
               county (a sample, extrapolated) and, at N = 100, one whole-graph pySHACL run;
               findings compared with the generator's manifest and with pySHACL;
-  endpoint    ``bpss-kg serve`` vs ``oxigraph serve`` on the same data: library queries with 1, 8
-              and 50 concurrent clients (requests/s, p50/p95/p99, errors), resource pages of
-              bpss-kg, and the servers' peak memory.
+  endpoint    ``bpss-kg serve`` (as deployed, and with its answer cache off) vs ``oxigraph
+              serve`` on the same data, one server at a time: library queries with 1, 8 and 50
+              concurrent clients (requests/s, p50/p95/p99, errors), resource pages of bpss-kg,
+              and each server's peak memory (process tree, sampled every 0.5 s).
 
 Results go to ``--out`` (default docs/performance-results): ``results.json`` (every raw figure),
 ``tables.md`` and ``chart.png``. Only 127.0.0.1 is contacted. Nothing here is part of the test

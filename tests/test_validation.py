@@ -17,7 +17,7 @@ from bpss_kg.cli import app
 from bpss_kg.generate import generate
 from bpss_kg.loading import load_files, load_sample
 from bpss_kg.store import OxigraphStore
-from bpss_kg.validation import validate
+from bpss_kg.validation import runner, validate
 from bpss_kg.validation.runner import units_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,6 +81,16 @@ def test_fast_engine_agrees_with_pyshacl_on_generated_faults(generated_store):
         reference = validate(store, county=county, as_of=AS_OF, engine="pyshacl", record=False)
         assert [f.key() for f in fast.findings] == [f.key() for f in reference.findings]
         assert fast.findings
+
+
+def test_the_unit_scope_read_once_gives_the_findings_of_the_per_check_subquery(
+        generated_store, monkeypatch):
+    store, _ = generated_store
+    once = validate(store, as_of=AS_OF, record=False)
+    monkeypatch.setattr(runner, "SCOPE_VALUES_MAX", -1)  # every check scans the unit again
+    per_check = validate(store, as_of=AS_OF, record=False)
+    assert once.findings and [f.key() for f in once.findings] == [
+        f.key() for f in per_check.findings]
 
 
 def test_run_is_stored_and_changed_reuses_unchanged_counties(tmp_path):
