@@ -111,13 +111,15 @@ def dataset(workdir: Path, size: int) -> tuple[Path, dict[str, object]]:
     return data, json.loads(manifest.read_text(encoding="utf-8"))
 
 
-def query_values(manifest: dict[str, object]) -> dict[str, dict[str, str]]:
-    """Values for the required parameters: the first counties of the dataset."""
+def query_values(manifest: dict[str, object], round_: int = 0) -> dict[str, dict[str, str]]:
+    """Values for the required parameters: counties of the dataset, the first ones in round 0
+    and others in later rounds (so that a load test asks about many counties)."""
     codes = manifest["county_codes"]
     assert isinstance(codes, list)
-    return {"compare-counties": {"county1": codes[0], "county2": codes[1]},
-            "county-indicators": {"county": codes[0]},
-            "county-system-overview": {"county": codes[0]}}
+    first, second = codes[(2 * round_) % len(codes)], codes[(2 * round_ + 1) % len(codes)]
+    return {"compare-counties": {"county1": first, "county2": second},
+            "county-indicators": {"county": first},
+            "county-system-overview": {"county": first}}
 
 
 # -- stages ------------------------------------------------------------------------------------
@@ -467,10 +469,15 @@ def _bpss_server(store: Path, port: int, cache_mb: int) -> subprocess.Popen[byte
     return server
 
 
-def stage_endpoint(stores: Path, values: dict[str, dict[str, str]], seconds: float,
+
+
+def stage_endpoint(stores: Path, manifest: dict[str, object], seconds: float,
                    clients: list[int], codes: list[str]) -> dict[str, object]:
     """bpss-kg as deployed (answers kept until the next write), bpss-kg evaluating every request
-    (answer cache off) and ``oxigraph serve``, one after the other on the same data."""
+    (answer cache off) and ``oxigraph serve``, one after the other on the same data. The
+    requests: every library query in rounds, the county parameters taking the next counties in
+    each round (every county once; the national queries repeat, as dashboards ask them again
+    and again); the pages: each county's dashboard and resource page."""
     sys.path.insert(0, str(ROOT / "src"))
     from bpss_kg.queries import library
 
@@ -478,15 +485,17 @@ def stage_endpoint(stores: Path, values: dict[str, dict[str, str]], seconds: flo
     ours, theirs = _free_port(), _free_port()
     base, other = f"http://127.0.0.1:{ours}", f"http://127.0.0.1:{theirs}"
     bpss_urls, ox_urls = [], []
-    for name, query in queries.items():
-        params = values.get(name, {})
-        bpss_urls.append(f"{base}/api/queries/{name}?{urllib.parse.urlencode(params)}")
-        bound = {k: str(v) for k, v in query.bind(params).items()}
-        ox_urls.append(f"{other}/query?" + urllib.parse.urlencode(
-            {"query": _inline(query.text, bound)}))
-    pages = [f"{base}/county/{codes[i % len(codes)]}" for i in range(0, 40, 7)] + [
-        f"{base}/resource?iri=https://w3id.org/bpss-kg/id/place/{codes[i % len(codes)]}"
-        for i in range(3, 40, 7)]
+    for round_ in range(max(1, len(codes) // 2)):
+        values = query_values(manifest, round_)
+        for name, query in queries.items():
+            params = values.get(name, {})
+            bpss_urls.append(f"{base}/api/queries/{name}?{urllib.parse.urlencode(params)}")
+            bound = {k: str(v) for k, v in query.bind(params).items()}
+            ox_urls.append(f"{other}/query?" + urllib.parse.urlencode(
+                {"query": _inline(query.text, bound)}))
+    pages = [url for i, code in enumerate(codes) for url in (
+        f"{base}/county/{code}",
+        f"{base}/resource?iri=https://w3id.org/bpss-kg/id/place/{codes[(i + 1) % len(codes)]}")]
     result: dict[str, object] = {"seconds_per_level": seconds}
     peaks: dict[str, float] = {}
 
@@ -586,7 +595,7 @@ def main(argv: list[str] | None = None) -> None:
                 size <= args.whole_pyshacl_max, data, args.whole_pyshacl_timeout)
         if "endpoint" in stages:
             _log(size, "endpoint")
-            entry["endpoint"] = stage_endpoint(stores, values, args.endpoint_seconds,
+            entry["endpoint"] = stage_endpoint(stores, manifest, args.endpoint_seconds,
                                                args.clients, codes)  # type: ignore[arg-type]
         results_file.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
                                 encoding="utf-8")

@@ -11,7 +11,7 @@ from bpss_kg.queries import find_query, library
 from bpss_kg.store.query_service import (
     NotAcceptable,
     QueryAnswer,
-    serialize_result,
+    serialize_lines,
     term_to_nt,
 )
 
@@ -57,8 +57,8 @@ def run_query(name: str) -> Response:
 
     def from_summaries() -> QueryAnswer | None:  # the same rows, read from the summaries
         summaries = ctx.summaries.summaries
-        solutions = summaries.answer(query, bound) if summaries is not None else None
-        return serialize_result(solutions, request_) if solutions is not None else None
+        found = summaries.answer_lines(query, bound) if summaries is not None else None
+        return serialize_lines(*found, request_) if found is not None else None
 
     answer = ctx.queries.execute(request_, precomputed=from_summaries)
     media = "text/csv" if fmt == "csv" else "application/sparql-results+json"

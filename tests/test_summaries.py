@@ -130,3 +130,52 @@ def test_a_bulk_load_makes_the_summaries_rebuild_before_they_answer(tmp_path: Pa
     summaries.refresh()
     assert _rows(summaries.answer(query, {})) == _direct(store, query, {})
     store.close()
+
+
+def test_national_answers_equal_direct_evaluation(generated_store):
+    summaries = summaries_for(generated_store)
+    assert sorted(q.name for q in summaries.national) == [
+        "agreements-expiring", "coordination-same-prefecture", "indicator-dispersion",
+        "local-additions"]
+    summaries.refresh()
+    assert summaries.stale_national() == []
+    for query in summaries.national:
+        for values in _variants(generated_store, query):
+            answer = summaries.answer(query, query.bind(values))
+            assert answer is not None, (query.name, values)
+            direct = _direct(generated_store, query, values)
+            assert _rows(answer) == direct and direct, (query.name, values)
+    dispersion = library()["indicator-dispersion"]
+    assert summaries.answer(dispersion, dispersion.bind({"year": "2023"})) is not None  # a column
+    coordination = library()["coordination-same-prefecture"]
+    other_item = {"item": "https://w3id.org/bpss-kg/id/list/national-2023/item/12"}
+    assert summaries.answer(coordination, coordination.bind(other_item)) is None  # fixed: direct
+
+
+def test_a_national_answer_is_never_served_after_a_write_until_evaluated_again(tmp_path: Path):
+    store = OxigraphStore(tmp_path / "store")
+    load_sample(store)
+    summaries = summaries_for(store)
+    summaries.refresh()
+    agreements = library()["agreements-expiring"]
+    before = _rows(summaries.answer(agreements, {}))
+    store.update(f"DELETE WHERE {{ GRAPH <{COUNTY_GRAPH}370502> {{ ?a a "
+                 "<https://w3id.org/bpss-kg/def#CoordinationAgreement> ; ?p ?o } }")
+    assert summaries.stale_national() == [q.name for q in summaries.national]
+    assert summaries.answer(agreements, {}) is None  # never a stale answer
+    after = _rows(run_library_query(store, agreements, {}))  # evaluated directly
+    assert after == _direct(store, agreements, {}) and len(after) < len(before)
+    summaries.refresh()
+    assert _rows(summaries.answer(agreements, {})) == after
+    store.close()
+
+
+def test_a_validation_report_does_not_make_the_national_answers_stale(tmp_path: Path):
+    store = OxigraphStore(tmp_path / "store")
+    load_sample(store)
+    summaries = summaries_for(store)
+    summaries.refresh()
+    store.update("INSERT DATA { GRAPH <https://w3id.org/bpss-kg/graph/validation/run-x> "
+                 "{ <urn:run> <urn:p> 1 } }")
+    assert summaries.stale_national() == []
+    store.close()

@@ -8,6 +8,9 @@ Header grammar (comment lines at the top of each ``queries/*.rq``)::
     # description-zh: ...
     # param: county place required -- GB/T 2260 code of the county
     # param: year year default=2024 -- reference year
+    # summary: county                             (optional; see summaries.py)
+    # summary-fixed: as_of                        (parameters summarized at their default)
+    # summary-key: item                           (summary rows indexed by this column)
 
 A parameter is bound to the SPARQL variable of the same name as a typed RDF term (SPARQL
 SEP-0007 substitution), never pasted into the query text. Oxigraph substitutes only variables
@@ -93,8 +96,9 @@ class LibraryQuery:
     title: dict[str, str] = field(default_factory=dict)
     description: dict[str, str] = field(default_factory=dict)
     parameters: tuple[Parameter, ...] = ()
-    summary: str | None = None  # "county" / "partial": answered from summaries (summaries.py)
+    summary: str | None = None  # "county" / "partial" / "national": see summaries.py
     summary_fixed: tuple[str, ...] = ()  # parameters summarized at their default value only
+    summary_key: str | None = None  # a parameter whose column the summary rows are indexed by
 
     def bind(self, values: dict[str, str]) -> dict[str, Term]:
         """Typed terms for the given raw values, defaults filled, unknown names refused."""
@@ -137,6 +141,7 @@ def parse_query_file(path: Path) -> LibraryQuery:
     params: list[Parameter] = []
     summary: str | None = None
     summary_fixed: tuple[str, ...] = ()
+    summary_key: str | None = None
     last_key: tuple[dict[str, str], str] | None = None
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
@@ -159,13 +164,16 @@ def parse_query_file(path: Path) -> LibraryQuery:
             target[lang] = value
             last_key = (target, lang)
         elif key == "summary":
-            if value not in ("county", "partial"):
-                raise BadInput("'# summary:' takes 'county' or 'partial'",
+            if value not in ("county", "partial", "national"):
+                raise BadInput("'# summary:' takes 'county', 'partial' or 'national'",
                                Location(file=str(path), line=lineno))
             summary = value
             last_key = None
         elif key == "summary-fixed":
             summary_fixed = tuple(value.split())
+            last_key = None
+        elif key == "summary-key":
+            summary_key = value
             last_key = None
         elif key == "param":
             match = _PARAM.match(value)
@@ -188,8 +196,13 @@ def parse_query_file(path: Path) -> LibraryQuery:
     if summary == "county" and not re.search(r"ORDER\s+BY\s+\?county\b", text, re.IGNORECASE):
         raise BadInput("a query with '# summary: county' must begin its ORDER BY with ?county",
                        Location(file=str(path)))
+    if summary_key is not None:
+        keyed = next((p for p in params if p.name == summary_key), None)
+        if summary != "county" or keyed is None or not (keyed.required or keyed.default):
+            raise BadInput("'# summary-key:' names a parameter of a county summary that is "
+                           "always bound (required or with a default)", Location(file=str(path)))
     return LibraryQuery(path.stem, path, text, title, description, tuple(params), summary,
-                        summary_fixed)
+                        summary_fixed, summary_key)
 
 
 def library(directory: Path | None = None) -> dict[str, LibraryQuery]:

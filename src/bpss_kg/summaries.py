@@ -1,26 +1,33 @@
-"""Summaries: per-county answers of the national library queries, kept up to date with the store.
+"""Summaries: answers of the national library queries, kept up to date with the store.
 
 A national query such as "coverage of the national items per county" joins every standard of
 every county; on the national dataset Oxigraph needs seconds to minutes for it. But its answer
 is the union of its answers on each county alone: every solution lies inside one county's
 graph plus the shared layer (national list, ontology). A library query that says so in its
 header (``# summary: county``) is therefore evaluated once per county, on an in-memory copy of
-exactly that county's dataset, and the rows are kept beside the store (``summaries.sqlite``).
-Answering it nationally is then reading and concatenating those rows, in county order.
+exactly that county's dataset, and the rows are kept beside the store (``summaries.sqlite``),
+grouped by the value of their ``?county`` column (and, with ``# summary-key: P``, of the column
+of parameter P). Answering it nationally is reading those rows in county order; answering it
+for one county (or one value of P) is an indexed look-up. ``# summary: partial`` queries
+combine per-county parts in a plan of their own (``queries/plans/``).
+
+A few national questions do not split by county (pairs of counties, provincial means,
+agreements across counties): ``# summary: national`` keeps their whole answer, evaluated on the
+store when it changed. Such an answer is served only while no county or shared graph has been
+written since it was computed; until it has been evaluated again, the query runs directly.
 
 Kept up to date: the summaries remember the store's change-journal number they reflect; before
 answering, the counties written since are evaluated again (an import: a few milliseconds), and
 anything the journal cannot tell (a bulk load) rebuilds them all. Parameters: a parameter bound
 by the caller selects rows whose column holds exactly that term, which is what substituting a
 pattern variable does; parameters that enter a computation (``# summary-fixed: as_of``) are
-summarized at their default value only, and any other value is evaluated directly. A query whose
-ORDER BY does not begin with ``?county`` cannot be concatenated in order and is not summarized.
-Every summarized query is tested to give the same rows as its direct evaluation.
+summarized at their default value only, and any other value is evaluated directly. A county
+query whose ORDER BY does not begin with ``?county`` cannot be read in order and is not
+summarized. Every summarized query is tested to give the same rows as its direct evaluation.
 """
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import multiprocessing
@@ -42,18 +49,28 @@ from .background import CoalescingWorker
 from .namespaces import GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
 from .queries import LibraryQuery, library, parse_query_file
 from .store import OxigraphStore, Store, Term
+from .store.query_service import tsv_cell, tsv_text
 
 SUMMARY_FILE = "summaries.sqlite"
+SCHEMA = "2"  # part of the digest: a file of another layout is rebuilt
 COUNTY_PREFIX = str(GRAPH["county/"])
+VALIDATION_PREFIX = str(GRAPH["validation/"])
 SHARED_GRAPHS = (str(NATIONAL_GRAPH), str(ONTOLOGY_GRAPH))
 INLINE_REFRESH_MAX = 200  # changed counties refreshed on the spot; more: a full rebuild
 PARALLEL_FROM = 100  # counties; below this a full rebuild runs in this process
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
+Lines = tuple[list[str], list[str]]  # column names, rows as TSV lines of N-Triples terms
+
 
 def summarized_queries(queries: dict[str, LibraryQuery] | None = None) -> list[LibraryQuery]:
     """The library queries that declare a per-county summary."""
     return [q for q in (queries or library()).values() if q.summary == "county"]
+
+
+def national_queries(queries: dict[str, LibraryQuery] | None = None) -> list[LibraryQuery]:
+    """The library queries whose whole national answer is kept (``# summary: national``)."""
+    return [q for q in (queries or library()).values() if q.summary == "national"]
 
 
 @dataclass(frozen=True)
@@ -88,8 +105,14 @@ def combined_plans(queries: dict[str, LibraryQuery] | None = None) -> list[Combi
 
 
 def _digest(queries: list[LibraryQuery], plans: list[CombinedPlan]) -> str:
-    text = json.dumps([[q.name, q.text, list(q.summary_fixed)] for q in queries] +
+    text = json.dumps([SCHEMA] +
+                      [[q.name, q.text, list(q.summary_fixed), q.summary_key] for q in queries] +
                       [[p.query.name, p.partial.text, p.plan] for p in plans])
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _query_digest(query: LibraryQuery) -> str:
+    text = json.dumps([SCHEMA, query.text, list(query.summary_fixed)])
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -106,20 +129,23 @@ def fixed_bindings(query: LibraryQuery) -> dict[str, Term]:
             if p.name in query.summary_fixed and p.default is not None}
 
 
-def _cell(term: object) -> str:
-    return "" if term is None else str(term).replace("\t", "\\t")
+def result_lines(result: object) -> Lines:
+    """A SELECT result as column names and TSV lines of N-Triples terms."""
+    names = [v.value for v in result.variables]  # type: ignore[attr-defined]
+    return names, ["\t".join(tsv_cell(s[n]) for n in names) for s in result]  # type: ignore[attr-defined]
+
+
+def solutions(names: list[str], lines: list[str]) -> ox.QuerySolutions:
+    """Lines read back as pyoxigraph solutions (parsed in Rust)."""
+    return ox.parse_query_results(tsv_text(names, lines), ox.QueryResultsFormat.TSV)
 
 
 def county_rows(store: OxigraphStore, queries: list[LibraryQuery]) -> dict[str, list[str]]:
     """Each query's rows (TSV lines of N-Triples terms) on ``store``, which holds one county's
     dataset and nothing else."""
-    rows: dict[str, list[str]] = {}
-    for query in queries:
-        result = store.query(query.text, bindings=fixed_bindings(query))
-        names = [v.value for v in result.variables]  # type: ignore[union-attr]
-        rows[query.name] = ["\t".join(_cell(s[n]) for n in names)
-                            for s in result]  # type: ignore[union-attr]
-    return rows
+    return {query.name: result_lines(store.query(query.text,
+                                                 bindings=fixed_bindings(query)))[1]
+            for query in queries}
 
 
 def _evaluate_counties(source: Store, graphs: list[str],
@@ -148,6 +174,12 @@ def _evaluate_chunk(args: tuple[str, list[str], list[str]]) -> dict[str, dict[st
     return _evaluate_counties(OxigraphStore.open_snapshot(Path(path)), graphs, queries)
 
 
+def _columns(query: LibraryQuery) -> list[str]:
+    """The projection, read from the engine on an empty dataset (no need to parse SPARQL)."""
+    result = OxigraphStore(None).query(query.text, bindings=fixed_bindings(query))
+    return [v.value for v in result.variables]  # type: ignore[union-attr]
+
+
 class Summaries:
     """The summary file of one embedded store."""
 
@@ -158,52 +190,66 @@ class Summaries:
         self.path = store.path / SUMMARY_FILE
         self.queries = summarized_queries()
         self.plans = combined_plans()
+        self.national = national_queries()
         self.evaluated = self.queries + [p.partial for p in self.plans]
         self.digest = _digest(self.queries, self.plans)
+        self.columns = {q.name: _columns(q) for q in self.evaluated + self.national}
         self._lock = threading.Lock()
-        # In memory: the journal number the summaries were last confirmed fresh at, and the
-        # answers read or combined from them since (dropped as soon as the store changes).
+        # In memory: the journal numbers the county rows and the national answers were last
+        # confirmed fresh at, and the combined plans' answers since (dropped at a change).
         self._fresh_at: int | None = None
-        self._memo: dict[tuple[object, ...], tuple[list[str], ...]] = {}
+        self._national_at: int | None = None
+        self._memo: dict[tuple[object, ...], Lines] = {}
 
     # -- the file ------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30)
-        connection.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        connection.execute("CREATE TABLE IF NOT EXISTS partial (query TEXT, county TEXT, "
-                           "rows TEXT, PRIMARY KEY (query, county))")
-        connection.execute("CREATE TABLE IF NOT EXISTS columns (query TEXT PRIMARY KEY, "
-                           "names TEXT)")
+        connection.executescript("""
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS summary_rows (query TEXT NOT NULL, graph TEXT NOT NULL,
+                county TEXT NOT NULL, key TEXT NOT NULL, lines TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS summary_rows_by_county ON summary_rows (query, county);
+            CREATE INDEX IF NOT EXISTS summary_rows_by_key ON summary_rows (query, key, county);
+            CREATE INDEX IF NOT EXISTS summary_rows_by_graph ON summary_rows (graph);
+            CREATE TABLE IF NOT EXISTS national (query TEXT PRIMARY KEY, digest TEXT,
+                sequence INTEGER, lines TEXT);
+            DROP TABLE IF EXISTS partial;
+            DROP TABLE IF EXISTS columns;
+        """)
         return connection
 
     def _meta(self, connection: sqlite3.Connection) -> dict[str, str]:
         return dict(connection.execute("SELECT key, value FROM meta").fetchall())
 
+    def _groups(self, query: LibraryQuery, lines: list[str]) -> list[tuple[str, str, str]]:
+        """One graph's rows of ``query`` as (county, key, lines) groups, each in row order."""
+        names = self.columns[query.name]
+        at_county = names.index("county") if "county" in names else None
+        at_key = names.index(query.summary_key) if query.summary_key in names else None
+        groups: dict[tuple[str, str], list[str]] = {}
+        for line in lines:
+            cells = line.split("\t")
+            group = (cells[at_county] if at_county is not None else "",
+                     cells[at_key] if at_key is not None else "")
+            groups.setdefault(group, []).append(line)
+        return [(county, key, "\n".join(rows)) for (county, key), rows in groups.items()]
+
     def _write(self, results: dict[str, dict[str, list[str]]], drop: Iterable[str],
                sequence: int, full: bool) -> None:
+        by_name = {q.name: q for q in self.evaluated}
         with closing(self._connect()) as connection, connection:
             if full:
-                connection.execute("DELETE FROM partial")
-                connection.execute("DELETE FROM columns")
-                for query in self.evaluated:
-                    names = self._columns(query)
-                    connection.execute("INSERT INTO columns VALUES (?, ?)",
-                                       (query.name, json.dumps(names)))
+                connection.execute("DELETE FROM summary_rows")
             for graph in drop:
-                connection.execute("DELETE FROM partial WHERE county = ?", (graph,))
+                connection.execute("DELETE FROM summary_rows WHERE graph = ?", (graph,))
             connection.executemany(
-                "INSERT OR REPLACE INTO partial VALUES (?, ?, ?)",
-                [(name, graph, "\n".join(lines))
+                "INSERT INTO summary_rows VALUES (?, ?, ?, ?, ?)",
+                [(name, graph, county, key, text)
                  for graph, per_query in results.items()
-                 for name, lines in per_query.items() if lines])
+                 for name, lines in per_query.items()
+                 for county, key, text in self._groups(by_name[name], lines)])
             connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                    [("sequence", str(sequence)), ("digest", self.digest)])
-
-    def _columns(self, query: LibraryQuery) -> list[str]:
-        # The projection, read from the engine on an empty dataset (no need to parse SPARQL).
-        empty = OxigraphStore(None)
-        result = empty.query(query.text, bindings=fixed_bindings(query))
-        return [v.value for v in result.variables]  # type: ignore[union-attr]
 
     # -- keeping up to date --------------------------------------------------------------------
     def stale_counties(self) -> list[str] | None:
@@ -221,29 +267,52 @@ class Summaries:
             return None
         return sorted(g for g in changed if g.startswith(COUNTY_PREFIX))
 
+    def _unchanged_since(self, sequence: int) -> bool:
+        """No graph a library query reads (all but the validation reports) written since."""
+        changed = self.store.changes.changed_since(sequence)
+        return changed is not None and all(g.startswith(VALIDATION_PREFIX) for g in changed)
+
+    def stale_national(self) -> list[str]:
+        """The national answers that must be evaluated again."""
+        if not self.national:
+            return []
+        kept: dict[str, tuple[str, int]] = {}
+        if self.path.exists():
+            with closing(self._connect()) as connection:
+                kept = {q: (d, int(n)) for q, d, n in connection.execute(
+                    "SELECT query, digest, sequence FROM national").fetchall()}
+        return [q.name for q in self.national
+                if kept.get(q.name, ("", 0))[0] != _query_digest(q)
+                or not self._unchanged_since(kept[q.name][1])]
+
     def refresh(self, *, allow_full: bool = True, wait: bool = True) -> bool:
         """Bring the summaries up to date; False when that needs a full rebuild and
         ``allow_full`` is off, or when another thread is refreshing and ``wait`` is off (the
-        caller then evaluates directly)."""
-        if self._fresh_at is not None and self._fresh_at == self.store.changes.sequence:
+        caller then evaluates directly). The national answers are evaluated again only with
+        ``allow_full`` (each costs a direct evaluation; until then, they are not served)."""
+        current = self.store.changes.sequence
+        if self._fresh_at == current and (not allow_full or self._national_at == current):
             return True
         if not self._lock.acquire(blocking=wait):
             return False
         try:
             sequence = self.store.changes.sequence
-            stale = self.stale_counties()
-            if stale is not None and stale and len(stale) <= INLINE_REFRESH_MAX:
-                present = {g.value for g in self.store.named_graphs()}
-                existing = [g for g in stale if g in present]
-                results = _evaluate_counties(self.store, existing, self.evaluated)
-                self._write(results, stale, sequence, full=False)
-            elif stale is None or stale:
-                if not allow_full:
-                    return False
-                self.rebuild()
             if self._fresh_at != sequence:
+                stale = self.stale_counties()
+                if stale is not None and stale and len(stale) <= INLINE_REFRESH_MAX:
+                    present = {g.value for g in self.store.named_graphs()}
+                    existing = [g for g in stale if g in present]
+                    results = _evaluate_counties(self.store, existing, self.evaluated)
+                    self._write(results, stale, sequence, full=False)
+                elif stale is None or stale:
+                    if not allow_full:
+                        return False
+                    self.rebuild()
                 self._memo.clear()
-            self._fresh_at = sequence
+                self._fresh_at = sequence
+            if allow_full and self._national_at != sequence:
+                self._refresh_national(sequence)
+                self._national_at = sequence
             return True
         finally:
             self._lock.release()
@@ -270,39 +339,42 @@ class Summaries:
                 shutil.rmtree(snapshot, ignore_errors=True)
         self._write(results, [], sequence, full=True)
 
-    # -- answering -----------------------------------------------------------------------------
-    def _partial_lines(self, name: str) -> tuple[list[str], list[str]] | None:
-        """A query's columns and all its rows, county graph by county graph in graph order."""
-        with closing(self._connect()) as connection:
-            found = connection.execute("SELECT names FROM columns WHERE query = ?",
-                                       (name,)).fetchone()
-            if found is None:
-                return None
-            texts = connection.execute("SELECT rows FROM partial WHERE query = ? "
-                                       "ORDER BY county", (name,)).fetchall()
-        return json.loads(found[0]), [line for (text,) in texts for line in text.split("\n")]
+    def _refresh_national(self, sequence: int) -> None:
+        stale = set(self.stale_national())
+        for query in self.national:
+            if query.name not in stale:
+                continue
+            _names, lines = result_lines(self.store.query(query.text,
+                                                          bindings=fixed_bindings(query)))
+            with closing(self._connect()) as connection, connection:
+                connection.execute("INSERT OR REPLACE INTO national VALUES (?, ?, ?, ?)",
+                                   (query.name, _query_digest(query), sequence,
+                                    "\n".join(lines)))
 
-    def _answer_combined(self, plan: CombinedPlan,
-                         bindings: dict[str, Term]) -> ox.QuerySolutions | None:
+    # -- answering -----------------------------------------------------------------------------
+    def _read(self, sql: str, parameters: tuple[str, ...]) -> list[str]:
+        with closing(self._connect()) as connection:
+            texts = connection.execute(sql, parameters).fetchall()
+        return [line for (text,) in texts if text for line in text.split("\n")]
+
+    def _combined(self, plan: CombinedPlan, bindings: dict[str, Term]) -> Lines | None:
         key = ("plan", plan.query.name, tuple(sorted((k, str(v)) for k, v in bindings.items())))
-        if key in self._memo:
-            return _solutions(*self._memo[key])
-        result = self._combine(plan, bindings)
-        if result is None:
-            return None
-        names = [v.value for v in result.variables]
-        lines = ["\t".join(_cell(s[n]) for n in names) for s in result]
-        self._memo[key] = (names, lines)
-        return _solutions(names, lines)
+        if key not in self._memo:
+            result = self._combine(plan, bindings)
+            if result is None:
+                return None
+            self._memo[key] = result_lines(result)
+        return self._memo[key]
 
     def _combine(self, plan: CombinedPlan,
                  bindings: dict[str, Term]) -> ox.QuerySolutions | None:
-        found = self._partial_lines(plan.partial.name)
-        if found is None or any(name not in found[0] for name in bindings):
+        names = self.columns[plan.partial.name]
+        if any(name not in names for name in bindings):
             return None
-        names, lines = found
+        lines = self._read("SELECT lines FROM summary_rows WHERE query = ? "
+                           "ORDER BY county, graph, rowid", (plan.partial.name,))
         if bindings:  # a parameter that is a column of the parts selects rows, as substitution
-            wanted = {names.index(n): _cell(term) for n, term in bindings.items()}
+            wanted = {names.index(n): tsv_cell(term) for n, term in bindings.items()}
             lines = [line for line in lines
                      if all(line.split("\t")[i] == value for i, value in wanted.items())]
         if plan.reduce is not None:
@@ -320,56 +392,75 @@ class Summaries:
         text = plan.plan.replace("VALUES_ROWS", _values_block(names, lines))
         return self.store.query(text)  # type: ignore[return-value]
 
-    def answer(self, query: LibraryQuery, bindings: dict[str, Term]) -> ox.QuerySolutions | None:
-        """The query's solutions from the summaries, or None when they cannot give them (not a
-        summarized query, a fixed parameter at another value, summaries not up to date)."""
+    def _county_lines(self, query: LibraryQuery, filters: dict[str, str]) -> list[str]:
+        """The rows of a county summary selected by ``filters`` (column → N-Triples term), in
+        the query's order: county first, then each county's own order."""
+        table = "SELECT lines FROM summary_rows WHERE query = ?"
+        order = " ORDER BY county, graph, rowid"
+        county = filters.pop("county", None)
+        key = filters.pop(query.summary_key, None) if query.summary_key else None
+        if key is not None:
+            sql, parameters = table + " AND key = ?", (query.name, key)
+        else:
+            sql, parameters = table, (query.name,)
+        if county is not None:
+            sql, parameters = sql + " AND county = ?", (*parameters, county)
+        lines = self._read(sql + order, parameters)
+        if filters:
+            names = self.columns[query.name]
+            positions = {names.index(n): value for n, value in filters.items()}
+            lines = [line for line in lines
+                     if all(line.split("\t")[i] == value for i, value in positions.items())]
+        return lines
+
+    def _national_lines(self, query: LibraryQuery, filters: dict[str, str]) -> list[str] | None:
+        with closing(self._connect()) as connection:
+            found = connection.execute("SELECT digest, sequence, lines FROM national "
+                                       "WHERE query = ?", (query.name,)).fetchone()
+        if found is None or found[0] != _query_digest(query) or not self._unchanged_since(
+                int(found[1])):
+            return None
+        lines = found[2].split("\n") if found[2] else []
+        if filters:
+            names = self.columns[query.name]
+            positions = {names.index(n): value for n, value in filters.items()}
+            lines = [line for line in lines
+                     if all(line.split("\t")[i] == value for i, value in positions.items())]
+        return lines
+
+    def answer_lines(self, query: LibraryQuery, bindings: dict[str, Term]) -> Lines | None:
+        """The query's answer from the summaries as column names and TSV lines, or None when
+        they cannot give it (not a summarized query, a fixed parameter at another value, a
+        parameter that is not a column, summaries not up to date)."""
         plan = next((p for p in self.plans if p.query.name == query.name), None)
         if plan is not None:
             if not self.refresh(allow_full=False, wait=False):
                 return None
-            return self._answer_combined(plan, bindings)
-        if query.summary != "county" or query.name not in {q.name for q in self.queries}:
+            return self._combined(plan, bindings)
+        if query.summary not in ("county", "national") or query.name not in self.columns:
             return None
+        names = self.columns[query.name]
         fixed = fixed_bindings(query)
         filters: dict[str, str] = {}
         for name, term in bindings.items():
             if name in query.summary_fixed:
                 if fixed.get(name) != term:
                     return None
+            elif name in names:
+                filters[name] = tsv_cell(term)
             else:
-                filters[name] = _cell(term)
+                return None
+        if query.summary == "national":
+            lines = self._national_lines(query, filters)
+            return None if lines is None else (names, lines)
         if not self.refresh(allow_full=False, wait=False):
             return None
-        ordered = self._ordered(query.name)
-        if ordered is None:
-            return None
-        names, all_lines, counties = ordered
-        if any(name not in names for name in filters):
-            return None
-        if "county" in filters:  # the rows are in county order: one county's rows are a slice
-            county = filters.pop("county")
-            all_lines = all_lines[bisect.bisect_left(counties, county):
-                                  bisect.bisect_right(counties, county)]
-        positions = {name: names.index(name) for name in filters}
-        lines = [line for line in all_lines if all(
-            line.split("\t")[positions[n]] == value for n, value in filters.items())] \
-            if filters else all_lines
-        return _solutions(names, lines)
+        return names, self._county_lines(query, filters)
 
-    def _ordered(self, name: str) -> tuple[list[str], ...] | None:
-        """All rows of a county-summarized query in its order, and each row's county (kept in
-        memory until the store changes)."""
-        key = ("rows", name)
-        if key not in self._memo:
-            found = self._partial_lines(name)
-            if found is None:
-                return None
-            names, lines = found
-            county_at = names.index("county")
-            # ORDER BY ?county first: a stable sort on the county keeps each county's order.
-            lines.sort(key=lambda line: line.split("\t")[county_at])
-            self._memo[key] = (names, lines, [line.split("\t")[county_at] for line in lines])
-        return self._memo[key]
+    def answer(self, query: LibraryQuery, bindings: dict[str, Term]) -> ox.QuerySolutions | None:
+        """The query's solutions from the summaries (see ``answer_lines``), or None."""
+        found = self.answer_lines(query, bindings)
+        return None if found is None else solutions(*found)
 
 
 class BackgroundRefresher(CoalescingWorker):
@@ -385,12 +476,6 @@ class BackgroundRefresher(CoalescingWorker):
     def schedule(self) -> None:
         if self.summaries is not None:
             super().schedule()
-
-
-def _solutions(names: list[str], lines: list[str]) -> ox.QuerySolutions:
-    header = "\t".join(f"?{n}" for n in names)
-    return ox.parse_query_results("\n".join([header, *lines]) + "\n",
-                                  ox.QueryResultsFormat.TSV)
 
 
 _by_path: dict[Path, Summaries] = {}
@@ -409,4 +494,4 @@ def summaries_for(store: Store) -> Summaries | None:
 
 
 __all__ = ["BackgroundRefresher", "CombinedPlan", "Summaries", "combined_plans", "county_rows",
-           "summaries_for", "summarized_queries"]
+           "national_queries", "solutions", "summaries_for", "summarized_queries"]

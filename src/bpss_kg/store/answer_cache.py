@@ -8,7 +8,7 @@ format, row cap), and forgets them all when the state changes (every write makes
 checkpoint; ``QueryService.after_write``).
 
 Bounded: least recently used answers go first once ``max_bytes`` is reached, and an answer larger
-than ``max_entry_bytes`` is never kept. Queries whose answer may differ between two evaluations
+than ``max_entry_bytes`` (default: a quarter of the whole) is never kept. Queries whose answer may differ between two evaluations
 of the same data (``NOW()``, ``RAND()``, ``UUID()``, ``STRUUID()``, ``BNODE()``) are not kept.
 """
 
@@ -39,9 +39,10 @@ class AnswerCache:
     """Answers of one store state (thread-safe, least recently used first out)."""
 
     def __init__(self, state: str | None, *, max_bytes: int = 64 * 2**20,
-                 max_entry_bytes: int = 8 * 2**20) -> None:
+                 max_entry_bytes: int | None = None) -> None:
         self.max_bytes = max_bytes
-        self.max_entry_bytes = min(max_entry_bytes, max_bytes)
+        # A quarter: the national answers of the library (13 MB the largest) fit by default.
+        self.max_entry_bytes = min(max_entry_bytes or max_bytes // 4, max_bytes)
         self._state = state
         self._answers: OrderedDict[CacheKey, QueryAnswer] = OrderedDict()
         self._bytes = 0

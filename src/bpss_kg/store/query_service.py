@@ -87,9 +87,29 @@ def _term_from_nt(text: str) -> Term:
     return quad.object
 
 
-def _tsv_cell(term: object) -> str:
+def tsv_cell(term: object) -> str:
+    """A term as a SPARQL TSV cell (N-Triples syntax; empty when unbound)."""
     # A literal may hold a raw tab, which N-Triples allows but TSV would split on.
     return "" if term is None else str(term).replace("\t", "\\t")
+
+
+def tsv_text(names: list[str], lines: list[str]) -> str:
+    """SPARQL 1.1 TSV results: a header of the variables, then one solution a line."""
+    return "\n".join(["\t".join(f"?{n}" for n in names), *lines]) + "\n"
+
+
+def serialize_lines(names: list[str], lines: list[str], request: QueryRequest) -> QueryAnswer:
+    """Serialize solutions given as TSV lines (e.g. read from the summaries), enforcing the row
+    cap; the conversion runs in pyoxigraph, not row by row in Python."""
+    if request.results_format is None:
+        raise NotAcceptable("no acceptable format for a SELECT result")
+    if len(lines) > request.limit:
+        raise ResultTooLarge(f"the result has more than {request.limit:,} rows; "
+                             "add LIMIT or narrow the query")
+    out = io.BytesIO()
+    parsed = ox.parse_query_results(tsv_text(names, lines), ox.QueryResultsFormat.TSV)
+    parsed.serialize(out, RESULT_FORMATS[request.results_format])
+    return QueryAnswer("solutions", request.results_format, out.getvalue(), len(lines))
 
 
 def serialize_result(result: object, request: QueryRequest) -> QueryAnswer:
@@ -104,15 +124,13 @@ def serialize_result(result: object, request: QueryRequest) -> QueryAnswer:
         if request.results_format is None:
             raise NotAcceptable("no acceptable format for a SELECT result")
         names = [v.value for v in result.variables]
-        lines = ["\t".join(f"?{n}" for n in names)]
+        lines = []
         for count, solution in enumerate(result, start=1):
             if count > request.limit:
                 raise ResultTooLarge(f"the result has more than {request.limit:,} rows; "
                                      "add LIMIT or narrow the query")
-            lines.append("\t".join(_tsv_cell(solution[n]) for n in names))
-        capped = ox.parse_query_results("\n".join(lines) + "\n", ox.QueryResultsFormat.TSV)
-        capped.serialize(out, RESULT_FORMATS[request.results_format])
-        return QueryAnswer("solutions", request.results_format, out.getvalue(), len(lines) - 1)
+            lines.append("\t".join(tsv_cell(solution[n]) for n in names))
+        return serialize_lines(names, lines, request)
     if request.graph_format is None:
         raise NotAcceptable("no acceptable format for a graph (CONSTRUCT / DESCRIBE) result")
     triples = []
