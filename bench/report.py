@@ -13,7 +13,7 @@ CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # Debian fonts-wqy-
 
 
 def _s(value: object) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
         return "–"
     if isinstance(value, float):
         if value >= 100:
@@ -69,6 +69,12 @@ def tables(results: dict[str, object]) -> str:
            f"{m['rdflib']}, pySHACL {m['pyshacl']}; load average at start "
            f"{', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}; {m['date']}.",
            f"Command: `{results.get('command', 'python -m bench')}`.", ""]
+    for n in ns:
+        run = sizes[n].get("run")
+        if isinstance(run, dict):
+            out.append(f"- N = {int(n):,}: measured {run['date']} (stages {run['stages']}; "
+                       f"load average at start {', '.join(f'{x:.2f}' for x in run['load'])})")
+    out.append("")
     header = "| | " + " | ".join(f"N = {int(n):,} ({sizes[n].get('quads') or 0:,} quads)"
                                   for n in ns) + " |"
     rule = "|---|" + "---:|" * len(ns)
@@ -210,11 +216,190 @@ def chart(results: dict[str, object], target: Path) -> None:
     plt.close(figure)
 
 
-def write_report(results: dict[str, object], out: Path) -> None:
-    (out / "tables.md").write_text(tables(results) + "\n", encoding="utf-8")
+def _largest(results: dict[str, object]) -> tuple[str, dict[str, object]]:
+    sizes = results["sizes"]
+    assert isinstance(sizes, dict)
+    n = max(sizes, key=int)
+    return n, sizes[n]
+
+
+def _get(entry: dict[str, object], *path: object) -> object:
+    value: object = entry
+    for key in path:
+        found = (isinstance(value, dict) and key in value) or (
+            isinstance(value, list) and isinstance(key, int) and key < len(value))
+        if not found:
+            return None
+        value = value[key]  # type: ignore[index]
+    return value
+
+
+def _query_extremes(entry: dict[str, object]) -> tuple[object, object, object, object]:
+    """The slowest bpss-kg median (name, seconds) and the smallest speed-up over rdflib
+    (name, text) among the library queries."""
+    queries = entry.get("queries") or {}
+    assert isinstance(queries, dict)
+    timed = [(r["bpss-kg"]["median_s"], name) for name, r in queries.items()
+             if r["bpss-kg"].get("median_s") is not None]
+    slowest = max(timed, default=(None, None))
+
+    def ratio(row: dict[str, object]) -> float:
+        ours, other = row["bpss-kg"], row.get("rdflib")
+        if not isinstance(other, dict) or not isinstance(ours, dict):
+            return float("inf")
+        theirs = other["timeout"] if other.get("timed_out") else other.get("median_s")
+        return float("inf") if theirs is None else theirs / max(ours["median_s"], RESOLUTION_S)
+
+    ratios = [(ratio(r), name) for name, r in queries.items() if "rdflib" in r]
+    least = min(ratios, default=(None, None))
+    least_text = speedup(queries[least[1]], "rdflib") if least[1] else None
+    return slowest[1], slowest[0], least[1], least_text
+
+
+def targets(results: dict[str, object]) -> str:
+    """The performance issue's targets against the figures of the largest N."""
+    n, e = _largest(results)
+    slow_name, slow_s, least_name, least_text = _query_extremes(e)
+    queries = e.get("queries") or {}
+    assert isinstance(queries, dict)
+    raw_slow = [name for name, r in queries.items()
+                if (r.get("pyoxigraph") or {}).get("timed_out") or
+                ((r.get("pyoxigraph") or {}).get("median_s") or 0) > 1]
+    beaten = [name for name in raw_slow if speedup(queries[name], "pyoxigraph") != "–" and
+              float(speedup(queries[name], "pyoxigraph").lstrip("≥ ").replace(",", "")) > 1]
+    endpoint = e.get("endpoint") or {}
+    level50 = next((i for i, f in enumerate(_get(endpoint, "bpss-kg library") or [])
+                    if f["clients"] == 50), None)
+
+    def mark(ok: object) -> str:
+        return "–" if ok is None else ("✔" if ok else "✘")
+
+    def num(value: object) -> float | None:
+        return value if isinstance(value, int | float) else None
+
+    ratio = num(_get(e, "load", "ratio_time_vs_raw"))
+    memory_text = "–" if memory_value(e) is None else f"{memory_value(e)}"
+    memory = num(_get(e, "load", "ratio_memory_vs_rdflib"))
+    full = num(_get(e, "validation", "full_cli_s"))
+    incremental = num(_get(e, "validation", "incremental_library_s"))
+    same = _get(e, "validation", "pyshacl_same_findings")
+    manifest = _get(e, "validation", "findings_match_manifest")
+    rps = [r for r in (_get(endpoint, "rps_ratio_vs_oxigraph") or []) if r is not None]
+    rps_off = [r for r in (_get(endpoint, "rps_ratio_vs_oxigraph_cache_off") or [])
+               if r is not None]
+    p99 = num(_get(endpoint, "bpss-kg library", level50, "p99_ms")) if level50 is not None \
+        else None
+    peaks = _get(endpoint, "peak_rss_mb") or {}
+    assert isinstance(peaks, dict)
+    peak = max(peaks.get("bpss-kg", 0), peaks.get("bpss-kg, answer cache off", 0)) or None
+    least_value = None
+    if least_text and least_text != "–":
+        least_value = float(least_text.lstrip("≥ ").replace(",", ""))
+    rows = [
+        ("load atomic, ≤ 1.5× raw `bulk_load` time", f"{ratio}×", ratio is not None and
+         ratio <= 1.5),
+        ("load peak memory ≤ 1/4 of rdflib's", memory_text, None if memory is None else
+         memory <= 0.25),
+        ("every library query: median ≤ 1 s", f"slowest {slow_name}: {_s(slow_s)} s",
+         None if slow_s is None else slow_s <= 1),
+        ("every library query ≥ 50× faster than rdflib in memory",
+         f"least {least_name}: {least_text}×" if least_name else "–",
+         None if least_value is None else least_value >= 50),
+        ("faster than raw pyoxigraph where the raw query takes > 1 s",
+         f"{len(beaten)} of {len(raw_slow)}", len(beaten) == len(raw_slow)),
+        ("full validation of the nation ≤ 60 s (2 cores)", f"{_s(full)} s",
+         None if full is None else full <= 60),
+        ("findings identical to pySHACL (and to the injected faults)",
+         f"{mark(same)} / {mark(manifest)}", None if same is None else bool(same and manifest)),
+        ("re-validating one changed county ≤ 1 s (library call)", f"{_s(incremental)} s",
+         None if incremental is None else incremental <= 1),
+        ("endpoint throughput ≥ 0.7× `oxigraph serve` (every client level)",
+         f"{min(rps, default=0)}× (answer cache off: {min(rps_off, default=0)}×)",
+         None if not rps else min(rps) >= 0.7),
+        ("p99 ≤ 250 ms for library queries with 50 clients", f"{_s(p99)} ms",
+         None if p99 is None else p99 <= 250),
+        ("the service answers within 2 GiB", f"{peak:,} MB peak (process tree)" if peak
+         else "–", None if peak is None else peak <= 2048),
+    ]
+    out = [f"Targets of the performance issue at N = {int(n):,}:", "",
+           "| target | measured | met |", "|---|---|:-:|"]
+    out += [f"| {label} | {value} | {mark(ok)} |" for label, value, ok in rows]
+    return "\n".join(out)
+
+
+GROWTH = (
+    ("bpss-kg `load`", ("load", "bpss_kg_load", "time_s"), "s"),
+    ("raw pyoxigraph `bulk_load`", ("load", "pyoxigraph_bulk_load", "time_s"), "s"),
+    ("rdflib `Dataset.parse`", ("load", "rdflib_parse", "time_s"), "s"),
+    ("bpss-kg `load`, peak RSS", ("load", "bpss_kg_load", "peak_rss_mb"), "MB"),
+    ("bpss-kg `summarize`", ("load", "bpss_kg_summarize", "time_s"), "s"),
+    ("full validation", ("validation", "full_cli_s"), "s"),
+    ("one county re-validated", ("validation", "incremental_library_s"), "s"),
+    ("pySHACL per county", ("validation", "pyshacl_per_county_s"), "s"),
+    ("endpoint, library queries, 50 clients: p99", ("endpoint", "bpss-kg library", 2,
+                                                    "p99_ms"), "ms"),
+    ("endpoint, pages, 50 clients: p99", ("endpoint", "bpss-kg pages", 2, "p99_ms"), "ms"),
+    ("server peak RSS", ("endpoint", "peak_rss_mb", "bpss-kg"), "MB"),
+)
+
+
+def growth(results: dict[str, object]) -> str:
+    """Each figure at every N, and the exponent k of figure ∝ N^k between the smallest and
+    the largest N (1 = linear; below 1, better than linear)."""
+    import math
+
+    sizes = results["sizes"]
+    assert isinstance(sizes, dict)
+    ns = sorted(sizes, key=int)
+
+    def totals(engine: str):  # type: ignore[no-untyped-def]
+        def get(entry: dict[str, object]) -> float | None:
+            figures = [(_get(r, engine, "median_s")) for r in (entry.get("queries") or {}
+                                                               ).values()]
+            return None if not figures or any(f is None for f in figures) else sum(figures)
+        return get
+
+    series = [(label, (lambda e, p=path: _get(e, *p)), unit) for label, path, unit in GROWTH]
+    series[5:5] = [("all library queries, bpss-kg (sum of medians)", totals("bpss-kg"), "s"),
+                   ("all library queries, raw pyoxigraph (sum)", totals("pyoxigraph"), "s")]
+    out = ["| figure | " + " | ".join(f"N = {int(n):,}" for n in ns) + " | k (N^k) |",
+           "|---|" + "---:|" * (len(ns) + 1)]
+    for label, get, unit in series:
+        values = [get(sizes[n]) for n in ns]
+        cells = [f"{_s(v)} {unit}" if isinstance(v, int | float) else "–" for v in values]
+        known = [(int(n), v) for n, v in zip(ns, values, strict=True)
+                 if isinstance(v, int | float) and v > 0]
+        k = "–"
+        if len(known) >= 2 and known[-1][0] > known[0][0]:
+            k = f"{math.log(known[-1][1] / known[0][1]) / math.log(known[-1][0] / known[0][0]):.2f}"
+        out.append(f"| {label} | " + " | ".join(cells) + f" | {k} |")
+    return "\n".join(out)
+
+
+def memory_value(entry: dict[str, object]) -> float | None:
+    value = _get(entry, "load", "ratio_memory_vs_rdflib")
+    return value if isinstance(value, int | float) else None
+
+
+DOC_START, DOC_END = "<!-- bench:tables -->", "<!-- /bench:tables -->"
+
+
+def write_report(results: dict[str, object], out: Path, doc: Path | None = None) -> None:
+    """tables.md and chart.png in ``out``; with ``doc``, the block between its DOC_START and
+    DOC_END markers replaced by the same tables (so the prose around them stays)."""
+    text = "\n\n".join(["### Targets", targets(results), "### Growth from the smallest to the "
+                         "largest N", growth(results), tables(results)])
+    (out / "tables.md").write_text(text + "\n", encoding="utf-8")
     chart(results, out / "chart.png")
+    if doc is not None and doc.exists():
+        page = doc.read_text(encoding="utf-8")
+        if DOC_START in page and DOC_END in page:
+            head, rest = page.split(DOC_START, 1)
+            _old, tail = rest.split(DOC_END, 1)
+            doc.write_text(f"{head}{DOC_START}\n{text}\n{DOC_END}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/performance-results")
-    write_report(json.loads((folder / "results.json").read_text(encoding="utf-8")), folder)
+    write_report(json.loads((folder / "results.json").read_text(encoding="utf-8")), folder,
+                 Path(__file__).resolve().parents[1] / "docs" / "performance.md")

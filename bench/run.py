@@ -579,6 +579,8 @@ def main(argv: list[str] | None = None) -> None:
         entry |= {"counties": size, "asked": asked, "quads": manifest.get("quads")}
         values = query_values(manifest)
         codes = manifest["county_codes"]
+        entry["run"] = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "stages": ",".join(sorted(stages)), "load": os.getloadavg()}
         if "load" in stages or not (stores / "bpss").exists():
             _log(size, "load")
             entry["load"] = stage_load(data, stores, args.runs,

@@ -107,6 +107,25 @@ def test_replace_graph(loaded):
     assert len(list(loaded.quads(COUNTY))) == 4
 
 
+def test_subject_object_pairs_of_a_predicate_in_every_graph(loaded):
+    pairs = sorted((str(s), str(o)) for s, o in loaded.subject_object_pairs(NUMBER))
+    assert pairs == [(str(STD1), '"DB37/T 9001—2024"'), (str(STD2), '"DB37/T 9002—2024"')]
+
+
+def test_add_document_to_a_graph_all_or_nothing(loaded):
+    graph = ox.NamedNode("https://w3id.org/bpss-kg/graph/validation/test-run")
+    loaded.add_document(graph, f'{STD1} {LABEL} "一"@zh .\n{STD2} {LABEL} "二"@zh .'.encode(),
+                        ox.RdfFormat.N_TRIPLES)
+    assert sorted_nt(q.triple for q in loaded.quads(graph)) == sorted_nt([
+        ox.Triple(STD1, LABEL, ox.Literal("一", language="zh")),
+        ox.Triple(STD2, LABEL, ox.Literal("二", language="zh"))])
+    before = sorted(map(str, loaded.quads()))
+    with pytest.raises((BadInput, SyntaxError)):
+        loaded.add_document(OTHER, f'{STD1} {LABEL} "ok" .\n{STD2} {LABEL} broken'.encode(),
+                            ox.RdfFormat.N_TRIPLES)
+    assert sorted(map(str, loaded.quads())) == before
+
+
 def test_drop_graph(loaded):
     assert loaded.drop_graph(OTHER) is True
     assert loaded.drop_graph(OTHER) is False

@@ -8,8 +8,9 @@ format, row cap), and forgets them all when the state changes (every write makes
 checkpoint; ``QueryService.after_write``).
 
 Bounded: least recently used answers go first once ``max_bytes`` is reached, and an answer larger
-than ``max_entry_bytes`` (default: a quarter of the whole) is never kept. Queries whose answer may differ between two evaluations
-of the same data (``NOW()``, ``RAND()``, ``UUID()``, ``STRUUID()``, ``BNODE()``) are not kept.
+than ``max_entry_bytes`` (default: a quarter of the whole) is never kept. Queries whose answer
+may differ between two evaluations of the same data (``NOW()``, ``RAND()``, ``UUID()``,
+``STRUUID()``, ``BNODE()``) are not kept.
 """
 
 from __future__ import annotations

@@ -77,6 +77,11 @@ class Store(Protocol):
         """Add quads in one transaction."""
         ...
 
+    def add_document(self, graph: NamedNode, data: bytes, fmt: RdfFormat) -> None:
+        """Add the triples of one document (a triple syntax) to ``graph``, all or none;
+        parsed by the store, with no Python object per triple."""
+        ...
+
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple]) -> None:
         """Replace a named graph's content in one transaction."""
         ...
@@ -90,6 +95,11 @@ class Store(Protocol):
 
     def quads(self, graph: GraphName | None = None) -> Iterable[Quad]:
         """Every quad, or those of one graph."""
+        ...
+
+    def subject_object_pairs(self, predicate: NamedNode) -> Iterable[tuple[Term, Term]]:
+        """(subject, object) of every quad with ``predicate``, in any graph (a pair stated in
+        several graphs comes once per graph). A scan of one index where the store has one."""
         ...
 
     def dump(self, output: IO[bytes], fmt: RdfFormat, graph: GraphName | None = None) -> None:

@@ -203,6 +203,10 @@ class OxigraphStore:
     def quads(self, graph: GraphName | None = None) -> Iterable[ox.Quad]:
         return self._db.quads_for_pattern(None, None, None, graph)
 
+    def subject_object_pairs(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term]]:
+        return ((q.subject, q.object)
+                for q in self._db.quads_for_pattern(None, predicate, None, None))
+
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: GraphName | None = None) -> None:
         if graph is None:
             self._db.dump(output, fmt)
@@ -238,6 +242,16 @@ class OxigraphStore:
         self.changes.note({_graph_key(q.graph_name) for q in quads})
         try:
             self._db.extend(quads)
+        except OSError as error:
+            raise _io_error(self._root or Path(":memory:"), error) from error
+
+    def add_document(self, graph: ox.NamedNode, data: bytes, fmt: ox.RdfFormat) -> None:
+        self._check_writable()
+        self.changes.note({graph.value})
+        try:
+            self._db.load(data, fmt, to_graph=graph)  # one transaction
+        except SyntaxError as error:
+            raise BadInput(f"syntax error: {error}") from error
         except OSError as error:
             raise _io_error(self._root or Path(":memory:"), error) from error
 

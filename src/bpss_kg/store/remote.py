@@ -419,6 +419,12 @@ class RemoteStore:
                       for t in self.graph_triples(name)]
         return quads
 
+    def subject_object_pairs(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term]]:
+        # Named graphs only, like ``quads``: a remote default graph is often their union.
+        result = self.query("SELECT ?s ?o ?p WHERE { GRAPH ?g { ?s ?p ?o } }",
+                            bindings={"p": predicate})
+        return [(s["s"], s["o"]) for s in result]  # type: ignore[union-attr]
+
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: GraphName | None = None) -> None:
         if graph is None:
             ox.serialize(self.quads(), output, fmt)
@@ -449,6 +455,10 @@ class RemoteStore:
             return
         # INSERT {…} WHERE {} rather than INSERT DATA: Virtuoso refuses blank nodes in DATA.
         self.update(f"{head}INSERT {{ GRAPH {graph} {{\n{body}\n}} }} WHERE {{ }}")
+
+    def add_document(self, graph: ox.NamedNode, data: bytes, fmt: ox.RdfFormat) -> None:
+        self.add(ox.Quad(t.subject, t.predicate, t.object, graph)
+                 for t in ox.parse(data, format=fmt))
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         by_graph = _by_graph(quads, "add")

@@ -21,12 +21,11 @@ from .runner import KEEP_RUNS, VALIDATION_PREFIX, ValidationRun, new_run_id
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def run_quads(run: ValidationRun, run_id: str, ended: datetime,
-              graph: ox.NamedNode) -> list[ox.Quad]:
+def run_document(run: ValidationRun, run_id: str, ended: datetime) -> bytes:
     """The run's graph: the W3C report (each result with its unit's code), the run's
     provenance, and per checked unit its conformance and a compact copy of its findings.
 
-    Written as N-Triples text and parsed by Oxigraph: findings keep their terms in N-Triples
+    Written as N-Triples text for the store to parse: findings keep their terms in N-Triples
     form already, and a national run has some 25,000 triples, which rdflib would take about a
     second to build."""
     def lit(text: str, lang: str | None = None, datatype: str | None = None) -> str:
@@ -86,9 +85,7 @@ def run_quads(run: ValidationRun, run_id: str, ended: datetime,
             lines.append(f"{checked} <{BPSS.unitFindings}> {lit(compact)} .")
         if unit.name.isdigit():
             lines.append(f"{checked} <{BPSS.forDivision}> <{ID[f'place/{unit.name}']}> .")
-    data = "\n".join(lines).encode("utf-8")
-    return [ox.Quad(t.subject, t.predicate, t.object, graph)
-            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    return "\n".join(lines).encode("utf-8")
 
 
 def _compact(finding: Finding) -> list[object]:
@@ -136,7 +133,8 @@ def store_run(store: Store, run: ValidationRun) -> str:
     run.run_id = new_run_id(ended)
     name = GRAPH[f"validation/{run.run_id}"]
     # A new graph (run ids are unique): one atomic insert, no SPARQL text to parse.
-    store.add(run_quads(run, run.run_id, ended, ox.NamedNode(str(name))))
+    store.add_document(ox.NamedNode(str(name)), run_document(run, run.run_id, ended),
+                       ox.RdfFormat.N_TRIPLES)
     runs = sorted(g.value for g in store.named_graphs()
                   if g.value.startswith(VALIDATION_PREFIX) and g.value != str(GRAPH[
                       "validation/context"]))
