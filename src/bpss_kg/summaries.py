@@ -154,11 +154,11 @@ def _evaluate_counties(source: Store, graphs: list[str],
     work = OxigraphStore(None)
     db = work._db  # a private copy: no journal needed
     for name in SHARED_GRAPHS:
-        db.bulk_extend(source.quads(ox.NamedNode(name)))
+        work.copy_graph_from(source, ox.NamedNode(name))
     out: dict[str, dict[str, list[str]]] = {}
     for graph in graphs:
         node = ox.NamedNode(graph)
-        db.bulk_extend(source.quads(node))
+        work.copy_graph_from(source, node)
         try:
             out[graph] = county_rows(work, queries)
         finally:

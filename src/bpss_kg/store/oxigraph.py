@@ -16,6 +16,7 @@ copy, by an atomic rename. A syntax error, a full disk or a ``SIGKILL`` half-way
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ..errors import BadInput, Location, StoreError
-from .base import GraphName, LoadSource, Progress, QueryResult, Term
+from .base import GraphName, LoadSource, Progress, QueryResult, Store, Term
 from .changes import DEFAULT_GRAPH, ChangeJournal, graphs_written
 
 ACTIVE_LINK = "active"
@@ -244,6 +245,16 @@ class OxigraphStore:
             self._db.extend(quads)
         except OSError as error:
             raise _io_error(self._root or Path(":memory:"), error) from error
+
+    def copy_graph_from(self, source: Store, graph: ox.NamedNode) -> None:
+        """Copy one graph of ``source`` into this store, which must be a private working copy
+        (in memory: no journal, no transaction). The graph travels as N-Triples bytes, so
+        neither side builds a Python object per quad (a third faster on a national store)."""
+        if self._root is not None:
+            raise StoreError("copy_graph_from is for in-memory working copies")
+        buffer = io.BytesIO()
+        source.dump(buffer, ox.RdfFormat.N_TRIPLES, graph)
+        self._db.bulk_load(buffer.getvalue(), ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def add_document(self, graph: ox.NamedNode, data: bytes, fmt: ox.RdfFormat) -> None:
         self._check_writable()

@@ -71,13 +71,13 @@ def run_units_in_memory(store: Store, checks: list[Check], units: list[Unit]) ->
     work = OxigraphStore(None)
     db = work._db  # the raw store: no journal, no locks needed for a private copy
     for name in SHARED_GRAPHS:
-        db.bulk_extend(store.quads(ox.NamedNode(name)))
+        work.copy_graph_from(store, ox.NamedNode(name))
     findings: list[Finding] = []
     for unit in units:
         graph = ox.NamedNode(unit.graph)
         shared = unit.graph in SHARED_GRAPHS
         if not shared:
-            db.bulk_extend(store.quads(graph))
+            work.copy_graph_from(store, graph)
         try:
             findings += run_checks(work, checks, unit, whole_store=True)
         finally:
