@@ -70,8 +70,7 @@ def tables(results: dict[str, object]) -> str:
            f"{', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}; {m['date']}.",
            f"Command: `{results.get('command', 'python -m bench')}`.", ""]
     for n in ns:
-        run = sizes[n].get("run")
-        if isinstance(run, dict):
+        for run in sizes[n].get("runs", []):
             out.append(f"- N = {int(n):,}: measured {run['date']} (stages {run['stages']}; "
                        f"load average at start {', '.join(f'{x:.2f}' for x in run['load'])})")
     out.append("")

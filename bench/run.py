@@ -205,17 +205,11 @@ def stage_queries(data: Path, stores: Path, values: dict[str, object], runs: int
                 "timed_out") else None, "runs": len(found.get("times", [])),
                 "timed_out": found.get("timed_out"), "timeout": found.get("timeout"),
                 "rows": found.get("rows"), "digest": found.get("digest")}
-        ours = row["bpss-kg"]["median_s"]  # type: ignore[index]
-        for engine in ("pyoxigraph", "rdflib"):
+        ours = row["bpss-kg"]["digest"]  # type: ignore[index]
+        for engine in ("pyoxigraph", "rdflib"):  # speed-ups: bench.report, from the medians
             other = row.get(engine)
-            if not other or not ours:
-                continue
-            if other["median_s"] is not None:  # type: ignore[index]
-                row[f"speedup_vs_{engine}"] = round(other["median_s"] / ours, 1)  # type: ignore[index]
-            else:
-                row[f"speedup_vs_{engine}"] = f">= {round(other['timeout'] / ours, 1)}"  # type: ignore[index]
-            if other["digest"] is not None:  # type: ignore[index]
-                row[f"same_rows_as_{engine}"] = other["digest"] == row["bpss-kg"]["digest"]  # type: ignore[index]
+            if other and other["digest"] is not None:  # type: ignore[index]
+                row[f"same_rows_as_{engine}"] = other["digest"] == ours  # type: ignore[index]
         table[name] = row
     return {"queries": table}
 
@@ -579,8 +573,9 @@ def main(argv: list[str] | None = None) -> None:
         entry |= {"counties": size, "asked": asked, "quads": manifest.get("quads")}
         values = query_values(manifest)
         codes = manifest["county_codes"]
-        entry["run"] = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
-                        "stages": ",".join(sorted(stages)), "load": os.getloadavg()}
+        entry.setdefault("runs", []).append(
+            {"date": datetime.now(UTC).isoformat(timespec="seconds"),
+             "stages": ",".join(sorted(stages)), "load": os.getloadavg()})
         if "load" in stages or not (stores / "bpss").exists():
             _log(size, "load")
             entry["load"] = stage_load(data, stores, args.runs,

@@ -64,9 +64,9 @@ def generated_store(tmp_path_factory):
 
 def test_the_summarized_queries_are_the_national_per_county_ones():
     assert [q.name for q in summarized_queries()] == [
-        "below-baseline", "counties-by-province", "county-indicators", "coverage-by-county",
-        "process-missing-evidence", "standards-due-for-review", "standards-for-item",
-        "standards-per-kind", "subsystems-without-in-force"]
+        "below-baseline", "counties-by-province", "county-indicators", "county-system-overview",
+        "coverage-by-county", "process-missing-evidence", "standards-due-for-review",
+        "standards-for-item", "standards-per-kind", "subsystems-without-in-force"]
 
 
 def test_summaries_give_the_rows_of_direct_evaluation_on_generated_data(generated_store):

@@ -132,7 +132,9 @@ def fixed_bindings(query: LibraryQuery) -> dict[str, Term]:
 def result_lines(result: object) -> Lines:
     """A SELECT result as column names and TSV lines of N-Triples terms."""
     names = [v.value for v in result.variables]  # type: ignore[attr-defined]
-    return names, ["\t".join(tsv_cell(s[n]) for n in names) for s in result]  # type: ignore[attr-defined]
+    # A solution iterates its values in the order of the variables (positional access is
+    # several times cheaper than look-up by name).
+    return names, ["\t".join(map(tsv_cell, s)) for s in result]  # type: ignore[attr-defined]
 
 
 def solutions(names: list[str], lines: list[str]) -> ox.QuerySolutions:

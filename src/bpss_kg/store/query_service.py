@@ -129,7 +129,7 @@ def serialize_result(result: object, request: QueryRequest) -> QueryAnswer:
             if count > request.limit:
                 raise ResultTooLarge(f"the result has more than {request.limit:,} rows; "
                                      "add LIMIT or narrow the query")
-            lines.append("\t".join(tsv_cell(solution[n]) for n in names))
+            lines.append("\t".join(map(tsv_cell, solution)))  # values in variable order
         return serialize_lines(names, lines, request)
     if request.graph_format is None:
         raise NotAcceptable("no acceptable format for a graph (CONSTRUCT / DESCRIBE) result")
