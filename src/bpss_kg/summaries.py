@@ -394,6 +394,16 @@ class Summaries:
         text = plan.plan.replace("VALUES_ROWS", _values_block(names, lines))
         return self.store.query(text)  # type: ignore[return-value]
 
+    def _filtered(self, query: LibraryQuery, lines: list[str],
+                  filters: dict[str, str]) -> list[str]:
+        """The lines whose cells equal ``filters`` (column name → N-Triples term)."""
+        if not filters:
+            return lines
+        names = self.columns[query.name]
+        positions = {names.index(n): value for n, value in filters.items()}
+        return [line for line in lines
+                if all(line.split("\t")[i] == value for i, value in positions.items())]
+
     def _county_lines(self, query: LibraryQuery, filters: dict[str, str]) -> list[str]:
         """The rows of a county summary selected by ``filters`` (column → N-Triples term), in
         the query's order: county first, then each county's own order."""
@@ -408,12 +418,7 @@ class Summaries:
         if county is not None:
             sql, parameters = sql + " AND county = ?", (*parameters, county)
         lines = self._read(sql + order, parameters)
-        if filters:
-            names = self.columns[query.name]
-            positions = {names.index(n): value for n, value in filters.items()}
-            lines = [line for line in lines
-                     if all(line.split("\t")[i] == value for i, value in positions.items())]
-        return lines
+        return self._filtered(query, lines, filters)
 
     def _national_lines(self, query: LibraryQuery, filters: dict[str, str]) -> list[str] | None:
         with closing(self._connect()) as connection:
@@ -423,12 +428,7 @@ class Summaries:
                 int(found[1])):
             return None
         lines = found[2].split("\n") if found[2] else []
-        if filters:
-            names = self.columns[query.name]
-            positions = {names.index(n): value for n, value in filters.items()}
-            lines = [line for line in lines
-                     if all(line.split("\t")[i] == value for i, value in positions.items())]
-        return lines
+        return self._filtered(query, lines, filters)
 
     def answer_lines(self, query: LibraryQuery, bindings: dict[str, Term]) -> Lines | None:
         """The query's answer from the summaries as column names and TSV lines, or None when
