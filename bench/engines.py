@@ -38,13 +38,16 @@ def _alarm(_signum: int, _frame: object) -> None:
 def _canonical(cell: str) -> str:
     """A cell in a form both engines agree on: rdflib keeps a decimal's lexical form as written
     ("88.0") where Oxigraph writes the canonical one ("88"), and GROUP_CONCAT has no defined
-    order (a space-separated list of IRIs is sorted)."""
+    order (a space-separated list of IRIs and a comma-separated list of codes are sorted)."""
     try:
         number = Decimal(cell)
     except InvalidOperation:
         tokens = cell.split(" ")
         if len(tokens) > 1 and all(t.startswith(("http://", "https://")) for t in tokens):
             return " ".join(sorted(tokens))
+        codes = cell.split(",")
+        if len(codes) > 1 and all(code.isdigit() for code in codes):
+            return ",".join(sorted(codes))
         return cell
     return format(number.normalize(), "f") if number.is_finite() else cell
 

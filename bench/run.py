@@ -598,7 +598,9 @@ def main(argv: list[str] | None = None) -> None:
                                 encoding="utf-8")
     from .report import write_report
 
-    write_report(results, args.out)
+    doc = ROOT / "docs" / "performance.md"  # its tables, when the results are the project's
+    write_report(results, args.out, doc if args.out.resolve() == doc.parent.resolve() /
+                 "performance-results" else None)
     print(f"results in {args.out}", file=sys.stderr)
 
 

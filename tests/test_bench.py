@@ -21,6 +21,8 @@ def test_canonical_cells_ignore_decimal_spelling_and_concat_order():
     assert _canonical("88.0") == _canonical("88") == "88"
     assert _canonical("2024-01-01") == "2024-01-01"
     assert _canonical("https://b https://a") == "https://a https://b"
+    assert _canonical("370502,110101") == "110101,370502"  # GROUP_CONCAT of county codes
+    assert _canonical("济南市,青岛市") == "济南市,青岛市"  # text with commas stays as written
     assert _digest([("1.50", "x")]) == _digest([("1.5", "x")])
 
 
