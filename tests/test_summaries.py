@@ -3,6 +3,7 @@ evaluation, and stay so after writes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from bpss_kg.generate import generate
 from bpss_kg.loading import load_files, load_sample
 from bpss_kg.queries import library, run_library_query
 from bpss_kg.store import OxigraphStore
-from bpss_kg.summaries import fixed_bindings, summaries_for, summarized_queries
+from bpss_kg.summaries import Summaries, fixed_bindings, summaries_for, summarized_queries
 
 PLACE = "https://w3id.org/bpss-kg/id/place/"
 COUNTY_GRAPH = "https://w3id.org/bpss-kg/graph/county/"
@@ -98,11 +99,24 @@ def test_national_aggregates_combined_from_county_parts_equal_direct_evaluation(
             assert _rows(answer) == direct and direct, (plan.query.name, values)
 
 
-def test_summaries_follow_a_write_to_one_county_and_a_different_fixed_value(tmp_path: Path):
+Sample = tuple[OxigraphStore, Summaries]
+
+
+@pytest.fixture
+def refreshed_sample(tmp_path: Path) -> Iterator[Sample]:
+    """An on-disk store with the sample data and its summaries brought up to date."""
     store = OxigraphStore(tmp_path / "store")
     load_sample(store)
     summaries = summaries_for(store)
+    assert summaries is not None
     summaries.refresh()
+    yield store, summaries
+    store.close()
+
+
+def test_summaries_follow_a_write_to_one_county_and_a_different_fixed_value(
+        refreshed_sample: Sample):
+    store, summaries = refreshed_sample
     query = library()["standards-per-kind"]
     before = _rows(run_library_query(store, query, {}))
     store.update(f"DELETE WHERE {{ GRAPH <{COUNTY_GRAPH}370502> {{ "
@@ -115,21 +129,16 @@ def test_summaries_follow_a_write_to_one_county_and_a_different_fixed_value(tmp_
     assert summaries.answer(due, due.bind({"as_of": "2030-01-01"})) is None  # evaluated directly
     assert _rows(run_library_query(store, due, {"as_of": "2030-01-01"})) == _direct(
         store, due, {"as_of": "2030-01-01"})
-    store.close()
 
 
-def test_a_bulk_load_makes_the_summaries_rebuild_before_they_answer(tmp_path: Path):
-    store = OxigraphStore(tmp_path / "store")
-    load_sample(store)
-    summaries = summaries_for(store)
-    summaries.refresh()
+def test_a_bulk_load_makes_the_summaries_rebuild_before_they_answer(refreshed_sample: Sample):
+    store, summaries = refreshed_sample
     load_sample(store)  # a quad-file load: the journal cannot tell which graphs changed
     assert summaries.stale_counties() is None
     query = library()["coverage-by-county"]
     assert summaries.answer(query, {}) is None  # no full rebuild on the request path
     summaries.refresh()
     assert _rows(summaries.answer(query, {})) == _direct(store, query, {})
-    store.close()
 
 
 def test_national_answers_equal_direct_evaluation(generated_store):
@@ -152,11 +161,9 @@ def test_national_answers_equal_direct_evaluation(generated_store):
     assert summaries.answer(coordination, coordination.bind(other_item)) is None  # fixed: direct
 
 
-def test_a_national_answer_is_never_served_after_a_write_until_evaluated_again(tmp_path: Path):
-    store = OxigraphStore(tmp_path / "store")
-    load_sample(store)
-    summaries = summaries_for(store)
-    summaries.refresh()
+def test_a_national_answer_is_never_served_after_a_write_until_evaluated_again(
+        refreshed_sample: Sample):
+    store, summaries = refreshed_sample
     agreements = library()["agreements-expiring"]
     before = _rows(summaries.answer(agreements, {}))
     store.update(f"DELETE WHERE {{ GRAPH <{COUNTY_GRAPH}370502> {{ ?a a "
@@ -167,15 +174,10 @@ def test_a_national_answer_is_never_served_after_a_write_until_evaluated_again(t
     assert after == _direct(store, agreements, {}) and len(after) < len(before)
     summaries.refresh()
     assert _rows(summaries.answer(agreements, {})) == after
-    store.close()
 
 
-def test_a_validation_report_does_not_make_the_national_answers_stale(tmp_path: Path):
-    store = OxigraphStore(tmp_path / "store")
-    load_sample(store)
-    summaries = summaries_for(store)
-    summaries.refresh()
+def test_a_validation_report_does_not_make_the_national_answers_stale(refreshed_sample: Sample):
+    store, summaries = refreshed_sample
     store.update("INSERT DATA { GRAPH <https://w3id.org/bpss-kg/graph/validation/run-x> "
                  "{ <urn:run> <urn:p> 1 } }")
     assert summaries.stale_national() == []
-    store.close()
