@@ -45,6 +45,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "docs" / "performance-results"
+DOC = ROOT / "docs" / "performance.md"
 PY = sys.executable
 BIN = Path(PY).parent
 AS_OF = "2026-06-30"
@@ -544,7 +546,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stages", default="load,queries,validation,endpoint")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) /
                         "bpss-kg-bench")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance-results")
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--rdflib-runs", type=int, default=1,
                         help="rdflib loads per N (each takes minutes and GBs at national N)")
     parser.add_argument("--rdflib-timeout", type=float, default=120.0)
@@ -598,9 +600,8 @@ def main(argv: list[str] | None = None) -> None:
                                 encoding="utf-8")
     from .report import write_report
 
-    doc = ROOT / "docs" / "performance.md"  # its tables, when the results are the project's
-    write_report(results, args.out, doc if args.out.resolve() == doc.parent.resolve() /
-                 "performance-results" else None)
+    # the project's results also rewrite the tables of its performance page
+    write_report(results, args.out, DOC if args.out.resolve() == RESULTS.resolve() else None)
     print(f"results in {args.out}", file=sys.stderr)
 
 

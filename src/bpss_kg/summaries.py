@@ -137,6 +137,16 @@ def result_lines(result: object) -> Lines:
     return names, ["\t".join(map(tsv_cell, s)) for s in result]  # type: ignore[attr-defined]
 
 
+def _matching(names: list[str], lines: list[str], filters: dict[str, str]) -> list[str]:
+    """The TSV lines (columns ``names``) whose cells equal ``filters`` (column → N-Triples
+    term)."""
+    if not filters:
+        return lines
+    positions = {names.index(n): value for n, value in filters.items()}
+    return [line for line in lines
+            if all(line.split("\t")[i] == value for i, value in positions.items())]
+
+
 def solutions(names: list[str], lines: list[str]) -> ox.QuerySolutions:
     """Lines read back as pyoxigraph solutions (parsed in Rust)."""
     return ox.parse_query_results(tsv_text(names, lines), ox.QueryResultsFormat.TSV)
@@ -375,10 +385,8 @@ class Summaries:
             return None
         lines = self._read("SELECT lines FROM summary_rows WHERE query = ? "
                            "ORDER BY county, graph, rowid", (plan.partial.name,))
-        if bindings:  # a parameter that is a column of the parts selects rows, as substitution
-            wanted = {names.index(n): tsv_cell(term) for n, term in bindings.items()}
-            lines = [line for line in lines
-                     if all(line.split("\t")[i] == value for i, value in wanted.items())]
+        # a parameter that is a column of the parts selects rows, as substitution would
+        lines = _matching(names, lines, {n: tsv_cell(term) for n, term in bindings.items()})
         if plan.reduce is not None:
             counted, by, as_name = plan.reduce
             a, b = names.index(counted), names.index(by)
@@ -394,16 +402,6 @@ class Summaries:
         text = plan.plan.replace("VALUES_ROWS", _values_block(names, lines))
         return self.store.query(text)  # type: ignore[return-value]
 
-    def _filtered(self, query: LibraryQuery, lines: list[str],
-                  filters: dict[str, str]) -> list[str]:
-        """The lines whose cells equal ``filters`` (column name → N-Triples term)."""
-        if not filters:
-            return lines
-        names = self.columns[query.name]
-        positions = {names.index(n): value for n, value in filters.items()}
-        return [line for line in lines
-                if all(line.split("\t")[i] == value for i, value in positions.items())]
-
     def _county_lines(self, query: LibraryQuery, filters: dict[str, str]) -> list[str]:
         """The rows of a county summary selected by ``filters`` (column → N-Triples term), in
         the query's order: county first, then each county's own order."""
@@ -418,7 +416,7 @@ class Summaries:
         if county is not None:
             sql, parameters = sql + " AND county = ?", (*parameters, county)
         lines = self._read(sql + order, parameters)
-        return self._filtered(query, lines, filters)
+        return _matching(self.columns[query.name], lines, filters)
 
     def _national_lines(self, query: LibraryQuery, filters: dict[str, str]) -> list[str] | None:
         with closing(self._connect()) as connection:
@@ -428,7 +426,7 @@ class Summaries:
                 int(found[1])):
             return None
         lines = found[2].split("\n") if found[2] else []
-        return self._filtered(query, lines, filters)
+        return _matching(self.columns[query.name], lines, filters)
 
     def answer_lines(self, query: LibraryQuery, bindings: dict[str, Term]) -> Lines | None:
         """The query's answer from the summaries as column names and TSV lines, or None when
