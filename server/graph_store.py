@@ -13,9 +13,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from bpss_kg.errors import BadInput, NotFound
+from bpss_kg.store.changes import DEFAULT_GRAPH
 from bpss_kg.store.query_service import NotAcceptable
 
-from .auth import requires_token
+from .auth import current_writer, requires_token
 from .context import context
 
 blueprint = Blueprint("graph_store", __name__)
@@ -82,22 +83,28 @@ def get_graph() -> Response:
     return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
 
+def _graph_key(target: ox.NamedNode | ox.DefaultGraph) -> str:
+    return target.value if isinstance(target, ox.NamedNode) else DEFAULT_GRAPH
+
+
 def _write(replace: bool) -> Response:
     ctx = context()
     target = _target()
     triples = _payload(target)
-    created = not _exists(target)
-    if isinstance(target, ox.NamedNode):
-        if replace:
+    created: list[bool] = []
+
+    def write() -> None:
+        created.append(not _exists(target))
+        if isinstance(target, ox.NamedNode) and replace:
             ctx.store.replace_graph(target, triples)
-        else:
-            ctx.store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
-    else:
+            return
         if replace:
             ctx.store.update("DROP SILENT DEFAULT")
         ctx.store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
-    ctx.after_write()
-    return Response(status=201 if created and triples else 204)
+
+    ctx.gate.write(current_writer(), f"{request.method} /graph-store", {_graph_key(target)},
+                   write)
+    return Response(status=201 if created[0] and triples else 204)
 
 
 @blueprint.route("/graph-store", methods=["PUT"])
@@ -117,11 +124,14 @@ def post_graph() -> Response:
 def delete_graph() -> Response:
     ctx = context()
     target = _target()
-    if isinstance(target, ox.DefaultGraph):
-        if not _exists(target):
-            raise NotFound("the default graph is empty")
-        ctx.store.update("DROP SILENT DEFAULT")
-    elif not ctx.store.drop_graph(target):
-        raise NotFound(f"no graph {target.value} in the store")
-    ctx.after_write()
+
+    def delete() -> None:
+        if isinstance(target, ox.DefaultGraph):
+            if not _exists(target):
+                raise NotFound("the default graph is empty")
+            ctx.store.update("DROP SILENT DEFAULT")
+        elif not ctx.store.drop_graph(target):
+            raise NotFound(f"no graph {target.value} in the store")
+
+    ctx.gate.write(current_writer(), "DELETE /graph-store", {_graph_key(target)}, delete)
     return Response(status=204)

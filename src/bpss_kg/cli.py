@@ -20,7 +20,7 @@ from rich.table import Table
 
 from . import loading, results
 from .config import Settings
-from .errors import BadInput, BpssError, NotFound, StoreError
+from .errors import BadInput, BpssError, Location, NotFound, StoreError
 from .store import Store, open_store
 
 app = typer.Typer(
@@ -438,20 +438,21 @@ def serve(
     store: StoreOption = None,
 ) -> None:
     """Serve the SPARQL endpoint, the JSON API and the UI (gunicorn)."""
+    from .serving import prepare_store, running_server
     from .serving import serve as run_server
 
     settings = settings_for(store).with_overrides(query_timeout=query_timeout,
                                                   result_limit=result_limit)
-    if sample:
-        with opened_store(store) as db:
-            if len(db) == 0:
-                report = loading.load_sample(db)
-                err.print(f"loaded the sample data: {report.quads_after:,} quads")
+    other = running_server(settings)
+    if other is not None:
+        fail(StoreError(f"the store is already served at {other}; stop that server first",
+                        Location(file=settings.store)))
     try:
-        handle = open_store(settings)
-        handle.close()
+        done = prepare_store(settings, sample)
     except BpssError as error:
         fail(error)
+    if done:
+        err.print(done)
     err.print(f"serving {settings.store} on http://{host}:{port}/  (SPARQL: /sparql)")
     run_server(settings, host, port)
 

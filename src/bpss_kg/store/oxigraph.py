@@ -288,8 +288,8 @@ class OxigraphStore:
     def quads(self, graph: GraphName | None = None) -> Iterable[ox.Quad]:
         return self._db.quads_for_pattern(None, None, None, graph)
 
-    def subject_object_pairs(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term]]:
-        return ((q.subject, q.object)
+    def predicate_quads(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term, GraphName]]:
+        return ((q.subject, q.object, q.graph_name)
                 for q in self._db.quads_for_pattern(None, predicate, None, None))
 
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: GraphName | None = None) -> None:

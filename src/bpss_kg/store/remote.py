@@ -419,11 +419,11 @@ class RemoteStore:
                       for t in self.graph_triples(name)]
         return quads
 
-    def subject_object_pairs(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term]]:
+    def predicate_quads(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term, GraphName]]:
         # Named graphs only, like ``quads``: a remote default graph is often their union.
-        result = self.query("SELECT ?s ?o ?p WHERE { GRAPH ?g { ?s ?p ?o } }",
+        result = self.query("SELECT ?s ?o ?g ?p WHERE { GRAPH ?g { ?s ?p ?o } }",
                             bindings={"p": predicate})
-        return [(s["s"], s["o"]) for s in result]  # type: ignore[union-attr]
+        return [(s["s"], s["o"], s["g"]) for s in result]  # type: ignore[union-attr]
 
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: GraphName | None = None) -> None:
         if graph is None:

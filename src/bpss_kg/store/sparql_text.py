@@ -31,3 +31,11 @@ def declares_dataset(sparql: str) -> bool:
     if "from" not in sparql.lower():
         return False
     return _DATASET_CLAUSE.search(_code(sparql)) is not None
+
+
+_LOAD = re.compile(r"(?<![?$\w:\-.])LOAD(?:\s+SILENT)?\s*<", re.IGNORECASE)
+
+
+def mentions_load(update: str) -> bool:
+    """True when an update has a ``LOAD <iri>`` operation (which fetches a document)."""
+    return "load" in update.lower() and _LOAD.search(_code(update)) is not None
