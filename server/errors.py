@@ -42,7 +42,7 @@ def error_response(error: BpssError) -> Response:
             body["where"] = str(error.where)
         response = jsonify(body)
     else:
-        response = Response(str(error) + "\n", mimetype="text/plain; charset=utf-8")
+        response = Response(str(error) + "\n", mimetype="text/plain")  # Flask adds charset
     response.status_code = status
     return response
 

@@ -1,10 +1,14 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol at ``/graph-store`` (``?graph=IRI`` or ``?default``).
 
 GET answers with the graph (content-negotiated) or 404; PUT replaces, POST merges, DELETE
-removes; writes need the bearer token. A payload is parsed completely before anything is
-written, so a PUT or POST of a bad payload answers 400 and changes nothing. PUT and POST answer
-201 when they create the graph, 204 otherwise. ``?default`` is the store's default graph proper
-(queries see the union of the named graphs; see docs/deployment.md).
+removes; writes need a bearer token whose scope covers the graph. A payload is parsed
+completely before anything is written, so a PUT or POST of a bad payload answers 400 and
+changes nothing. PUT and POST answer 201 when they create the graph, 204 otherwise.
+
+``GET ?default`` serves the default graph as ``/sparql`` sees it, the union of all graphs
+(capped at the result limit like a query: larger stores are in ``/dumps``); writes with
+``?default`` go to the store's default graph proper (admin tokens only; see
+docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from bpss_kg.errors import BadInput, NotFound
+from bpss_kg.errors import BadInput, NotFound, ResultTooLarge
 from bpss_kg.store.changes import DEFAULT_GRAPH
 from bpss_kg.store.query_service import NotAcceptable
 
@@ -52,6 +56,23 @@ def _exists(target: ox.NamedNode | ox.DefaultGraph) -> bool:
     return target in store.named_graphs()
 
 
+_FORMAT_NAME = {"text/turtle": "turtle", "application/n-triples": "ntriples",
+                "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml"}
+
+
+def _union_graph(media: str) -> Response:
+    """The default graph of the dataset ``/sparql`` answers from: the union of all graphs."""
+    ctx = context()
+    try:
+        answer = ctx.queries.execute(ctx.queries.request(
+            "CONSTRUCT WHERE { ?s ?p ?o }", results_format=None,
+            graph_format=_FORMAT_NAME[media]))
+    except ResultTooLarge as error:
+        raise ResultTooLarge(f"{error.message}; the whole dataset is in /dumps/all.nq") from None
+    return Response(answer.body, content_type=f"{media}; charset=utf-8",
+                    headers={"Vary": "Accept"})
+
+
 def _payload(target: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
     """The request body as triples; 400 (nothing written) when it does not parse."""
     fmt = MEDIA.get(request.mimetype)
@@ -72,12 +93,14 @@ def _payload(target: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
 @blueprint.route("/graph-store", methods=["GET", "HEAD"])
 def get_graph() -> Response:
     target = _target()
-    if not _exists(target):
-        raise NotFound(f"no graph {getattr(target, 'value', 'default')} in the store")
+    if isinstance(target, ox.NamedNode) and not _exists(target):
+        raise NotFound(f"no graph {target.value} in the store")
     accept = request.accept_mimetypes
     media = accept.best_match(OUT, default="text/turtle") if accept else "text/turtle"
     if media is None:
         raise NotAcceptable(f"none of {accept} can be produced; offered: {', '.join(OUT)}")
+    if isinstance(target, ox.DefaultGraph):
+        return _union_graph(media)
     triples = [q.triple for q in context().store.quads(target)]
     body = ox.serialize(triples, format=MEDIA[media]) or b""
     return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})

@@ -36,7 +36,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from ..errors import BadInput, Location, StoreError
+from ..errors import BadInput, Location, StoreError, StoreInUse
 from .base import GraphName, LoadSource, Progress, QueryResult, Store, Term
 from .changes import DEFAULT_GRAPH, ChangeJournal, graphs_written
 from .sparql_text import declares_dataset
@@ -115,7 +115,7 @@ def _syntax_error(source: LoadSource, error: SyntaxError) -> BadInput:
 def _io_error(root: Path, error: OSError) -> StoreError:
     text = str(error)
     if "lock" in text.lower():
-        return StoreError(
+        return StoreInUse(
             "the store is in use by another process (is `bpss-kg serve` running on it?)",
             Location(file=str(root)),
         )
@@ -339,6 +339,16 @@ class OxigraphStore:
         buffer = io.BytesIO()
         source.dump(buffer, ox.RdfFormat.N_TRIPLES, graph)
         self._db.bulk_load(buffer.getvalue(), ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def working_copy(self, graphs: Iterable[ox.NamedNode]) -> OxigraphStore:
+        """A private in-memory store holding a copy of ``graphs`` (those that exist), to work
+        on without writing here (e.g. validating a read-only snapshot)."""
+        copy = OxigraphStore(None)
+        present = set(self.named_graphs())
+        for graph in graphs:
+            if graph in present:
+                copy.copy_graph_from(self, graph)
+        return copy
 
     def add_document(self, graph: ox.NamedNode, data: bytes, fmt: ox.RdfFormat) -> None:
         self._check_writable()
