@@ -88,7 +88,11 @@ def _query_text() -> str | None:
         if mimetype == "application/sparql-query":
             return request.get_data(as_text=True)
         if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if "update" in request.form and "query" not in request.form:
+                raise BadInput("/sparql answers queries; send SPARQL Update to /update")
             return request.form.get("query")
+        if mimetype == "application/sparql-update":
+            raise BadInput("/sparql answers queries; send SPARQL Update to /update")
         raise BadInput(f"POST /sparql takes application/sparql-query or a form, not {mimetype!r}")
     return request.args.get("query")
 

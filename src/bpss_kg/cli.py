@@ -15,13 +15,14 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from . import loading, results
 from .config import Settings
 from .errors import BadInput, BpssError, Location, NotFound, StoreError, StoreInUse
-from .store import OxigraphStore, Store, open_store
+from .store import OxigraphStore, RemoteStore, Store, open_store
 
 app = typer.Typer(
     name="bpss-kg",
@@ -46,7 +47,8 @@ def settings_for(store: str | None) -> Settings:
 
 
 def fail(error: BpssError) -> NoReturn:
-    err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+    err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True,
+              soft_wrap=True)
     code = EXIT_STORE if isinstance(error, StoreError) else EXIT_BAD_INPUT
     raise typer.Exit(code)
 
@@ -508,16 +510,20 @@ def validate(
                       "turtle": lambda: render_turtle(run)}[fmt]()
         else:
             with opened_store(store, read=True) as db:
-                target = db
+                target: Store = db
                 if getattr(db, "read_only", False) and isinstance(db, OxigraphStore):
                     # beside a running server: validate a private copy, store no report
                     target = _validation_copy(db, county)
                     err.print("注意 / note: the store is served by `bpss-kg serve`; this run "
                               "validates its newest checkpoint and is not stored", markup=False,
                               highlight=False, soft_wrap=True)
+                elif isinstance(db, RemoteStore):  # nothing of the run is written there
+                    target = _validation_copy(db, county)
                 run = run_validation(target, county=county, shapes=shapes, as_of=day,
                                      engine=engine, changed=changed and target is db,
                                      record=target is db)
+                if isinstance(db, RemoteStore):
+                    _store_remote_run(db, run)
                 report = {"text": lambda: render_text(run, db), "json": lambda: render_json(run),
                           "turtle": lambda: render_turtle(run)}[fmt]()
     except BpssError as error:
@@ -527,7 +533,7 @@ def validate(
     raise typer.Exit(EXIT_OK if run.conforms else EXIT_VIOLATIONS)
 
 
-def _validation_copy(db: OxigraphStore, county: str | None) -> OxigraphStore:
+def _validation_copy(db: Store, county: str | None) -> OxigraphStore:
     """An in-memory copy of what a validation of ``county`` (or of everything) reads."""
     import pyoxigraph as ox
 
@@ -538,7 +544,22 @@ def _validation_copy(db: OxigraphStore, county: str | None) -> OxigraphStore:
                                                  county_graph(county))]
     else:
         graphs = db.named_graphs()
-    return db.working_copy(graphs)
+    copy = OxigraphStore(None)
+    present = set(db.named_graphs())
+    for graph in graphs:
+        if graph in present:
+            copy.copy_graph_from(db, graph)
+    return copy
+
+
+def _store_remote_run(db: Store, run: object) -> None:
+    from .validation.storage import store_run
+
+    try:
+        store_run(db, run)  # type: ignore[arg-type]
+    except BpssError as error:
+        err.print(f"注意 / note: the report was not stored on the remote store: {error}",
+                  markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -561,12 +582,12 @@ def serve(
 
     settings = settings_for(store).with_overrides(query_timeout=query_timeout,
                                                   result_limit=result_limit)
-    other = running_server(settings)
-    if other is not None:
-        fail(StoreError(f"the store is already served at {other}; stop that server first",
-                        Location(file=settings.store)))
     try:
         done = prepare_store(settings, sample)
+    except StoreInUse as error:
+        other = running_server(settings)
+        fail(StoreInUse(f"the store is already served at {other}; stop that server first",
+                        Location(file=settings.store)) if other else error)
     except BpssError as error:
         fail(error)
     if done:

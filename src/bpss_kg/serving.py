@@ -37,7 +37,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from .config import Settings
-from .errors import BpssError, StoreError
+from .errors import BpssError, StoreError, StoreInUse
 
 SERVER_FILE = "server.json"
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
@@ -167,13 +167,22 @@ def running_server(settings: Settings) -> str | None:
         pid, url = int(record["pid"]), str(record["url"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return url if _running(pid) else None
+
+
+def _running(pid: int) -> bool:
+    """True when ``pid`` is a live process (not a zombie left by a killed server)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        pass
-    return url
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return state not in ("Z", "X")
 
 
 # -- before the fork ------------------------------------------------------------------------------
@@ -193,6 +202,8 @@ def _prepare(settings: Settings, sample: bool, reply: Any) -> None:
         finally:
             store.close()
         reply.send(("ok", message))
+    except StoreInUse as error:
+        reply.send(("in-use", str(error)))
     except BpssError as error:
         reply.send(("store" if isinstance(error, StoreError) else "bad", str(error)))
     except Exception as error:  # reported to the user; the server does not start
@@ -215,6 +226,8 @@ def prepare_store(settings: Settings, sample: bool) -> str:
     except EOFError:
         status, message = "store", "the store check ended without an answer"
     process.join()
+    if status == "in-use":
+        raise StoreInUse(message)
     if status == "store":
         raise StoreError(message)
     if status == "bad":

@@ -340,16 +340,6 @@ class OxigraphStore:
         source.dump(buffer, ox.RdfFormat.N_TRIPLES, graph)
         self._db.bulk_load(buffer.getvalue(), ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
-    def working_copy(self, graphs: Iterable[ox.NamedNode]) -> OxigraphStore:
-        """A private in-memory store holding a copy of ``graphs`` (those that exist), to work
-        on without writing here (e.g. validating a read-only snapshot)."""
-        copy = OxigraphStore(None)
-        present = set(self.named_graphs())
-        for graph in graphs:
-            if graph in present:
-                copy.copy_graph_from(self, graph)
-        return copy
-
     def add_document(self, graph: ox.NamedNode, data: bytes, fmt: ox.RdfFormat) -> None:
         self._check_writable()
         with self.changes.writing({graph.value}):

@@ -443,7 +443,13 @@ class RemoteStore:
             raise BadInput("not a SPARQL Update request")
         wrapper.setQuery(sparql)
         wrapper.queryType = "INSERT"  # sent as update=, whatever SPARQLWrapper guessed
-        self._run(wrapper, None)
+        try:
+            self._run(wrapper, None)
+        except BadInput as error:
+            if self.update_endpoint == self.endpoint:
+                error.message += (" (updates went to the query endpoint: give the update "
+                                  "endpoint in BPSS_KG_STORE_UPDATE)")
+            raise
         self._excluded = None
 
     def _insert(self, graph: ox.NamedNode, triples: list[ox.Triple], *, drop: bool) -> None:
@@ -538,7 +544,7 @@ def _short(error: Exception) -> str:
     text = str(error)
     text = text.split("Response:", 1)[-1] if "Response:" in text else text
     text = text.replace("\\n", " ")
-    text = re.sub(r"b'|'$", "", text.strip())
+    text = re.sub(r"^b(['\"])|['\"]$", "", text.strip())
     return " ".join(text.split())[:400]
 
 
