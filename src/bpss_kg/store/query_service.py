@@ -181,6 +181,7 @@ def _worker_main(conn: Connection, parent: int) -> None:
                      name="bpss-kg-parent-watch").start()
     if os.getppid() != parent:  # the parent went before the watch started
         os._exit(0)
+    conn.send(("ready", None))  # start-up is not part of any query's time limit
     opened: str | None = None
     lease: int | None = None
     db: ox.Store | None = None
@@ -216,6 +217,9 @@ def _worker_main(conn: Connection, parent: int) -> None:
             conn.send(("error", f"store error: {error}"))
 
 
+STARTUP_SECONDS = 120.0
+
+
 class _Worker:
     def __init__(self, context: multiprocessing.context.BaseContext) -> None:
         self.conn, child = context.Pipe()
@@ -224,6 +228,13 @@ class _Worker:
         self.process.start()
         child.close()
         self.snapshot: str | None = None
+        self.ready = False
+
+    def wait_ready(self, timeout: float = STARTUP_SECONDS) -> bool:
+        """Wait for the worker's start-up (imports), which no query's time limit counts."""
+        if not self.ready and self.conn.poll(timeout):
+            self.ready = self.conn.recv()[0] == "ready"
+        return self.ready
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -304,6 +315,8 @@ class QueryService:
             raise QueryTimeout(f"all query workers stayed busy for {self.timeout:g} s") from None
         snapshot = str(self._snapshot)
         try:
+            if not worker.wait_ready():
+                raise OSError("the query worker did not start")
             worker.conn.send((snapshot, request))
             worker.snapshot = snapshot
             if not worker.conn.poll(self.timeout):
