@@ -504,7 +504,8 @@ class RemoteStore:
             kwargs = ({"input": source.data} if source.data is not None
                       else {"path": str(source.path)})
             try:
-                for quad in ox.parse(format=source.format, rename_blank_nodes=True, **kwargs):
+                for quad in ox.parse(format=source.format, rename_blank_nodes=True,
+                                     base_iri=source.base_iri, **kwargs):
                     if source.graph is not None and isinstance(quad.graph_name, ox.DefaultGraph):
                         quad = ox.Quad(quad.subject, quad.predicate, quad.object, source.graph)
                     if isinstance(quad.graph_name, ox.DefaultGraph):

@@ -113,7 +113,7 @@ def render_json(run: ValidationRun) -> str:
 
 
 def render_turtle(run: ValidationRun) -> str:
-    return report_graph(run.findings).serialize(format="turtle")
+    return report_graph(run.findings, shapes=run.shapes.graph).serialize(format="turtle")
 
 
 __all__ = ["ox", "render_json", "render_text", "render_turtle"]

@@ -27,7 +27,9 @@ from rdflib.namespace import XSD
 from ..errors import BadInput, NotFound
 from ..loading import national_sources, ontology_sources, source_for_file
 from ..namespaces import BPSS, GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
+from ..rdf_terms import rdflib_graph
 from ..store import OxigraphStore, Store
+from ..store.oxigraph import parse_sources
 from .compiled import Check, CompiledShapes, compile_shapes, root_shape
 from .findings import Finding
 from .reference import validate_with_pyshacl
@@ -162,10 +164,12 @@ def run_checks(store: Store, checks: list[Check], unit: Unit,
     findings = []
     unit_iri = f"<{unit.graph}>"
     scope = _unit_scope(store, unit_iri, default)
-    for check in checks:
+    for check in checks:  # focus nodes are a set: one finding per check, focus and value
+        found: set[Finding] = set()
         for result in _results(store, check, unit_iri, default, scope):
-            findings += _findings_of(check, result, unit)
-    return sorted(set(findings))
+            found.update(_findings_of(check, result, unit))
+        findings += found
+    return sorted(findings)
 
 
 def _unit_scope(store: Store, unit_iri: str, default: list | None) -> str | None:  # type: ignore[type-arg]
@@ -211,17 +215,15 @@ def _findings_of(check: Check, result: object, unit: Unit) -> list[Finding]:
             value=str(value) if value is not None else None,
             severity=check.severity,
             messages=_substitute(check.messages, solution, names),
-            unit=unit.name))
+            unit=unit.name, constraint=check.constraint))
     return findings
 
 
 def _rdflib_graph(store: Store, graphs: list[str]) -> Graph:
+    """The graphs' triples for pySHACL, every literal as written (see rdf_terms)."""
     graph = Graph()
     for name in graphs:
-        data = ox.serialize([q.triple for q in store.quads(ox.NamedNode(name))],
-                            format=ox.RdfFormat.N_TRIPLES)
-        if data:
-            graph.parse(data=data, format="nt")
+        rdflib_graph(store.quads(ox.NamedNode(name)), graph)
     return graph
 
 
@@ -491,22 +493,29 @@ def stored_findings(store: Store, graph_name: str) -> list[Finding]:
 
 
 def validate_files(files: list[Path], *, shapes_files: list[Path] | None = None,
-                   as_of: date | None = None, engine: str = "sparql") -> ValidationRun:
-    """Validate RDF files against the shapes, with the bundled ontology and national layer.
+                   as_of: date | None = None, engine: str = "sparql", base: str | None = None,
+                   national_layer: bool | None = None) -> ValidationRun:
+    """Validate RDF files against the shapes; nothing is written anywhere.
 
-    Each named graph of the files is a unit; triples outside named graphs form one unit per
-    file. Nothing is written anywhere.
+    With the national layer (the default for the bundled shapes) the files are validated as
+    county data: beside the bundled ontology and national layer, each named graph of the files
+    is a unit, triples outside named graphs form one unit per file, and focus nodes are the
+    units' own subjects. Without it (the default for ``shapes_files``) validation is plain
+    SHACL: the files together are the data graph and every target of the shapes is a focus
+    node. Relative IRIs resolve against ``base`` (default: each file's ``file:`` IRI).
     """
     if not files:
         raise BadInput("no files to validate")
     shapes = load_shapes(shapes_files)
     as_of = as_of or date.today()
+    if not (national_layer if national_layer is not None else not shapes_files):
+        return _validate_data_graph(files, shapes, as_of, engine, base)
     store = OxigraphStore(None)
     units: list[Unit] = []
     sources = ontology_sources() + national_sources(with_sample_national=True)
     for index, path in enumerate(files, start=1):
         graph = str(GRAPH[f"file/{index}"])
-        sources.append(source_for_file(Path(path), graph))
+        sources.append(source_for_file(Path(path), graph, base))
     store.load(sources)
     for index, path in enumerate(files, start=1):
         graph = str(GRAPH[f"file/{index}"])
@@ -519,6 +528,31 @@ def validate_files(files: list[Path], *, shapes_files: list[Path] | None = None,
     _write_context(store, as_of)
     findings = validate_units(store, units, shapes, as_of, engine)
     return ValidationRun(findings, units, shapes, as_of, engine)
+
+
+def _validate_data_graph(files: list[Path], shapes: Shapes, as_of: date, engine: str,
+                         base: str | None) -> ValidationRun:
+    """Plain SHACL: the files' triples (all their graphs) are one data graph, every target
+    of the shapes is a focus node, and nothing else is in the data."""
+    if engine not in ("sparql", "pyshacl"):
+        raise BadInput(f"unknown engine {engine!r}; expected sparql or pyshacl")
+    unit = Unit(", ".join(Path(p).name for p in files), str(GRAPH["data"]))
+    target = ox.NamedNode(unit.graph)
+    triples = [q.triple for q in parse_sources(
+        [source_for_file(Path(p), unit.graph, base) for p in files])]
+    store = OxigraphStore(None)
+    store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+    findings: list[Finding] = []
+    fallback = None
+    if engine == "sparql":
+        compiled = compile_shapes(shapes.graph, "")
+        findings += run_checks(store, compiled.checks, unit, whole_store=True)
+        fallback = compiled.fallback
+    if engine == "pyshacl" or fallback:
+        data = rdflib_graph(triples)  # as parsed: the store would canonicalise literals
+        found = validate_with_pyshacl(data, shapes.graph, None, unit.name)
+        findings += found if fallback is None else only_from(shapes.graph, found, fallback)
+    return ValidationRun(sorted(findings), [unit], shapes, as_of, engine)
 
 
 def new_run_id(now: datetime | None = None) -> str:
