@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -51,7 +52,8 @@ def settings_for(store: str | None) -> Settings:
 
 
 def fail(error: BpssError) -> NoReturn:
-    err.print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+    err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True,
+              soft_wrap=True)  # a path or IRI in the message stays on one line
     code = EXIT_STORE if isinstance(error, StoreError) else EXIT_BAD_INPUT
     raise typer.Exit(code)
 
@@ -431,6 +433,8 @@ def validate(
                           "turtle": lambda: render_turtle(run)}[fmt]()
     except BpssError as error:
         fail(error)
+    for warning in run.warnings:
+        err.print(f"注意 / warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     sys.stdout.write(report)
     sys.stdout.flush()
     raise typer.Exit(EXIT_OK if run.conforms else EXIT_VIOLATIONS)

@@ -27,6 +27,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ..errors import BadInput, Location, StoreError
+from ..input_bounds import bounded, check_document
 from .base import GraphName, LoadSource, Progress, QueryResult, Store, Term
 from .changes import DEFAULT_GRAPH, ChangeJournal, graphs_written
 
@@ -322,6 +323,7 @@ class OxigraphStore:
 
     @staticmethod
     def _bulk_load_one(db: ox.Store, source: LoadSource, progress: Progress | None) -> None:
+        check_document(source.format, source.name, data=source.data, path=source.path)
         graph = source.graph
         if source.data is not None:
             db.bulk_load(source.data, source.format, to_graph=graph, base_iri=source.base_iri)
@@ -378,11 +380,12 @@ def parse_sources(sources: list[LoadSource], progress: Progress | None = None) -
     canonicalise them), triples placed in their source's graph; BadInput names the place."""
     quads: list[ox.Quad] = []
     for source in sources:
+        check_document(source.format, source.name, data=source.data, path=source.path)
         try:
             kwargs = {"input": source.data} if source.data is not None else {
                 "path": str(source.path)}
-            for quad in ox.parse(format=source.format, rename_blank_nodes=True,
-                                 base_iri=source.base_iri, **kwargs):
+            for quad in bounded(ox.parse(format=source.format, rename_blank_nodes=True,
+                                         base_iri=source.base_iri, **kwargs), source.name):
                 if source.graph is not None and isinstance(quad.graph_name, ox.DefaultGraph):
                     quad = ox.Quad(quad.subject, quad.predicate, quad.object, source.graph)
                 quads.append(quad)

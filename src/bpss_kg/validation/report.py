@@ -106,6 +106,7 @@ def render_json(run: ValidationRun) -> str:
         "run_id": run.run_id or None,
         "units": [u.name for u in run.units],
         "unchanged_units_reused": run.skipped_unchanged,
+        "warnings": run.warnings,
         "findings": [f.to_dict() | {"fault": run.shapes.info(f.shape).fault,
                                     "group": run.shapes.info(f.shape).group}
                      for f in run.findings],

@@ -27,7 +27,7 @@ from rdflib.namespace import XSD
 from ..errors import BadInput, NotFound
 from ..loading import national_sources, ontology_sources, source_for_file
 from ..namespaces import BPSS, GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
-from ..rdf_terms import rdflib_graph
+from ..rdf_terms import ill_typed_literals, rdflib_graph
 from ..store import OxigraphStore, Store
 from ..store.oxigraph import parse_sources
 from .compiled import Check, CompiledShapes, compile_shapes, root_shape
@@ -114,6 +114,8 @@ class ValidationRun:
     graph_hashes: dict[str, str] = field(default_factory=dict)
     skipped_unchanged: list[str] = field(default_factory=list)
     change_sequence: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    """One line per ill-typed literal in the files (they are data, not a crash)."""
 
     @property
     def conforms(self) -> bool:
@@ -527,7 +529,8 @@ def validate_files(files: list[Path], *, shapes_files: list[Path] | None = None,
             units.append(Unit(_unit_name(name.value), name.value))
     _write_context(store, as_of)
     findings = validate_units(store, units, shapes, as_of, engine)
-    return ValidationRun(findings, units, shapes, as_of, engine)
+    return ValidationRun(findings, units, shapes, as_of, engine,
+                         warnings=ill_typed_warnings(store, units))
 
 
 def _validate_data_graph(files: list[Path], shapes: Shapes, as_of: date, engine: str,
@@ -542,6 +545,7 @@ def _validate_data_graph(files: list[Path], shapes: Shapes, as_of: date, engine:
         [source_for_file(Path(p), unit.graph, base) for p in files])]
     store = OxigraphStore(None)
     store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+    warnings = ill_typed_warnings(store, [unit])
     findings: list[Finding] = []
     fallback = None
     if engine == "sparql":
@@ -552,7 +556,18 @@ def _validate_data_graph(files: list[Path], shapes: Shapes, as_of: date, engine:
         data = rdflib_graph(triples)  # as parsed: the store would canonicalise literals
         found = validate_with_pyshacl(data, shapes.graph, None, unit.name)
         findings += found if fallback is None else only_from(shapes.graph, found, fallback)
-    return ValidationRun(sorted(findings), [unit], shapes, as_of, engine)
+    return ValidationRun(sorted(findings), [unit], shapes, as_of, engine, warnings=warnings)
+
+
+def ill_typed_warnings(store: Store, units: list[Unit]) -> list[str]:
+    """One line per ill-typed literal in the units' graphs (at most 100 per unit)."""
+    lines = []
+    for unit in units:
+        for subject, predicate, literal in ill_typed_literals(store, ox.NamedNode(unit.graph)):
+            kind = literal.datatype.value.removeprefix("http://www.w3.org/2001/XMLSchema#")
+            lines.append(f"{unit.name}: {literal} is not a valid xsd:{kind} "
+                         f"(subject {subject}, property {predicate})")
+    return lines
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -571,41 +586,6 @@ __all__ = [
     "validate_store",
     "validate_units",
 ]
-
-
-def validate_graph(data: Graph, shapes_graph: Graph) -> list[Finding]:
-    """Validate an rdflib data graph against any shapes graph with the compiled engine (pySHACL
-    for the shapes it does not compile). Focus nodes are all targets, as SHACL defines them."""
-    from .shapes import name_anonymous_shapes
-
-    shapes = Graph()
-    for triple in shapes_graph:
-        shapes.add(triple)
-    name_anonymous_shapes(shapes)
-    compiled = compile_shapes(shapes, "")
-    store = OxigraphStore(None)
-    unit = Unit("data", str(GRAPH["data"]))
-    store.load([source_for_data(data, unit.graph)])
-    findings = run_checks(store, compiled.checks, unit)
-    if compiled.fallback:
-        from pyshacl import validate
-
-        from .reference import findings_from_report
-
-        _c, report, _t = validate(data, shacl_graph=shapes, inference="none", advanced=True)
-        if not isinstance(report, Graph):
-            raise BadInput(f"pySHACL could not validate: {report}")
-        findings += only_from(shapes, findings_from_report(report, unit.name),
-                              compiled.fallback)
-    return sorted(findings)
-
-
-def source_for_data(data: Graph, graph: str):  # type: ignore[no-untyped-def]
-    from ..store.base import LoadSource
-
-    return LoadSource(name="data", format=ox.RdfFormat.N_TRIPLES,
-                      data=data.serialize(format="nt", encoding="utf-8"),
-                      graph=ox.NamedNode(graph))
 
 
 def validate_county_graph(graph: Graph, county: str, *, as_of: date | None = None,

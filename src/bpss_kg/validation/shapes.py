@@ -13,6 +13,7 @@ from rdflib.namespace import OWL, SH
 
 from .. import resources
 from ..errors import BadInput, Location
+from ..input_bounds import bounded, check_document
 from ..namespaces import BPSS
 from ..rdf_terms import rdflib_graph
 from ..store.formats import rdf_format_for
@@ -78,8 +79,10 @@ def load_shapes(files: list[Path] | None = None) -> Shapes:
                 from None
         digest.update(data)
         fmt = rdf_format_for(path) if path.suffix.lower() != ".shacl" else ox.RdfFormat.TURTLE
+        check_document(fmt, str(path), data=data)
         try:  # Oxigraph's parser: literals as written, relative IRIs against the file's IRI
-            rdflib_graph(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()), graph)
+            rdflib_graph(bounded(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()),
+                                 str(path)), graph)
         except SyntaxError as error:
             message = re.sub(r"^Parser error at line \d+( between columns \d+ and \d+"
                              r"| column \d+)?: ", "", str(getattr(error, "msg", error)))
