@@ -44,7 +44,7 @@ def loaded(tmp_path) -> tuple[Path, Path]:
 
 
 def test_a_plain_sparql_file_runs_without_the_library_header(loaded, tmp_path):
-    store, data = loaded
+    store, _ = loaded
     query = write(tmp_path / "my.rq", "SELECT ?t WHERE { ?s <http://purl.org/dc/terms/title> "
                                       "?t }\n")
     code, output = run("query", str(query), "--format", "csv", "--store", str(store))
