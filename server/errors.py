@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, request
 
+from bpss_kg.access import Forbidden
 from bpss_kg.errors import (
     BadInput,
     BpssError,
@@ -16,6 +17,7 @@ from bpss_kg.errors import (
 from bpss_kg.store.query_service import NotAcceptable
 
 STATUS: dict[type[BpssError], int] = {
+    Forbidden: 403,
     NotAcceptable: 406,
     BadInput: 400,
     NotFound: 404,
@@ -40,7 +42,7 @@ def error_response(error: BpssError) -> Response:
             body["where"] = str(error.where)
         response = jsonify(body)
     else:
-        response = Response(str(error) + "\n", mimetype="text/plain; charset=utf-8")
+        response = Response(str(error) + "\n", mimetype="text/plain")  # Flask adds charset
     response.status_code = status
     return response
 

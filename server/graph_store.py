@@ -1,10 +1,14 @@
 """The SPARQL 1.1 Graph Store HTTP Protocol at ``/graph-store`` (``?graph=IRI`` or ``?default``).
 
 GET answers with the graph (content-negotiated) or 404; PUT replaces, POST merges, DELETE
-removes; writes need the bearer token. A payload is parsed completely before anything is
-written, so a PUT or POST of a bad payload answers 400 and changes nothing. PUT and POST answer
-201 when they create the graph, 204 otherwise. ``?default`` is the store's default graph proper
-(queries see the union of the named graphs; see docs/deployment.md).
+removes; writes need a bearer token whose scope covers the graph. A payload is parsed
+completely before anything is written, so a PUT or POST of a bad payload answers 400 and
+changes nothing. PUT and POST answer 201 when they create the graph, 204 otherwise.
+
+``GET ?default`` serves the default graph as ``/sparql`` sees it, the union of all graphs
+(capped at the result limit like a query: larger stores are in ``/dumps``); writes with
+``?default`` go to the store's default graph proper (admin tokens only; see
+docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from bpss_kg.errors import BadInput, NotFound
+from bpss_kg.errors import BadInput, NotFound, ResultTooLarge
 from bpss_kg.input_bounds import bounded, check_document
 from bpss_kg.loading import checked_base
+from bpss_kg.store.changes import DEFAULT_GRAPH
 from bpss_kg.store.query_service import NotAcceptable
 
-from .auth import requires_token
+from .auth import current_writer, requires_token
 from .context import context
 
 blueprint = Blueprint("graph_store", __name__)
@@ -62,6 +67,23 @@ def _base(target: ox.NamedNode | ox.DefaultGraph) -> str:
     return target.value if isinstance(target, ox.NamedNode) else request.url
 
 
+_FORMAT_NAME = {"text/turtle": "turtle", "application/n-triples": "ntriples",
+                "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml"}
+
+
+def _union_graph(media: str) -> Response:
+    """The default graph of the dataset ``/sparql`` answers from: the union of all graphs."""
+    ctx = context()
+    try:
+        answer = ctx.queries.execute(ctx.queries.request(
+            "CONSTRUCT WHERE { ?s ?p ?o }", results_format=None,
+            graph_format=_FORMAT_NAME[media]))
+    except ResultTooLarge as error:
+        raise ResultTooLarge(f"{error.message}; the whole dataset is in /dumps/all.nq") from None
+    return Response(answer.body, content_type=f"{media}; charset=utf-8",
+                    headers={"Vary": "Accept"})
+
+
 def _payload(target: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
     """The request body as triples; 400 (nothing written) when it does not parse."""
     fmt = MEDIA.get(request.mimetype)
@@ -83,33 +105,41 @@ def _payload(target: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
 @blueprint.route("/graph-store", methods=["GET", "HEAD"])
 def get_graph() -> Response:
     target = _target()
-    if not _exists(target):
-        raise NotFound(f"no graph {getattr(target, 'value', 'default')} in the store")
+    if isinstance(target, ox.NamedNode) and not _exists(target):
+        raise NotFound(f"no graph {target.value} in the store")
     accept = request.accept_mimetypes
     media = accept.best_match(OUT, default="text/turtle") if accept else "text/turtle"
     if media is None:
         raise NotAcceptable(f"none of {accept} can be produced; offered: {', '.join(OUT)}")
+    if isinstance(target, ox.DefaultGraph):
+        return _union_graph(media)
     triples = [q.triple for q in context().store.quads(target)]
     body = ox.serialize(triples, format=MEDIA[media]) or b""
     return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+def _graph_key(target: ox.NamedNode | ox.DefaultGraph) -> str:
+    return target.value if isinstance(target, ox.NamedNode) else DEFAULT_GRAPH
 
 
 def _write(replace: bool) -> Response:
     ctx = context()
     target = _target()
     triples = _payload(target)
-    created = not _exists(target)
-    if isinstance(target, ox.NamedNode):
-        if replace:
+    created: list[bool] = []
+
+    def write() -> None:
+        created.append(not _exists(target))
+        if isinstance(target, ox.NamedNode) and replace:
             ctx.store.replace_graph(target, triples)
-        else:
-            ctx.store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
-    else:
+            return
         if replace:
             ctx.store.update("DROP SILENT DEFAULT")
         ctx.store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
-    ctx.after_write()
-    return Response(status=201 if created and triples else 204)
+
+    ctx.gate.write(current_writer(), f"{request.method} /graph-store", {_graph_key(target)},
+                   write)
+    return Response(status=201 if created[0] and triples else 204)
 
 
 @blueprint.route("/graph-store", methods=["PUT"])
@@ -129,11 +159,14 @@ def post_graph() -> Response:
 def delete_graph() -> Response:
     ctx = context()
     target = _target()
-    if isinstance(target, ox.DefaultGraph):
-        if not _exists(target):
-            raise NotFound("the default graph is empty")
-        ctx.store.update("DROP SILENT DEFAULT")
-    elif not ctx.store.drop_graph(target):
-        raise NotFound(f"no graph {target.value} in the store")
-    ctx.after_write()
+
+    def delete() -> None:
+        if isinstance(target, ox.DefaultGraph):
+            if not _exists(target):
+                raise NotFound("the default graph is empty")
+            ctx.store.update("DROP SILENT DEFAULT")
+        elif not ctx.store.drop_graph(target):
+            raise NotFound(f"no graph {target.value} in the store")
+
+    ctx.gate.write(current_writer(), "DELETE /graph-store", {_graph_key(target)}, delete)
     return Response(status=204)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from bpss_kg.access import Forbidden
 from bpss_kg.errors import BadInput
 from bpss_kg.service_description import service_description
 from bpss_kg.sparql_safety import check_services
+from bpss_kg.store.changes import graphs_written
 from bpss_kg.store.query_service import NotAcceptable
+from bpss_kg.store.sparql_text import mentions_load
 
-from .auth import requires_token
+from .auth import current_writer, requires_token
 from .context import context
 
 blueprint = Blueprint("sparql", __name__)
@@ -101,7 +104,11 @@ def _query_text() -> str | None:
         if mimetype == "application/sparql-query":
             return request.get_data(as_text=True)
         if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if "update" in request.form and "query" not in request.form:
+                raise BadInput("/sparql answers queries; send SPARQL Update to /update")
             return request.form.get("query")
+        if mimetype == "application/sparql-update":
+            raise BadInput("/sparql answers queries; send SPARQL Update to /update")
         raise BadInput(f"POST /sparql takes application/sparql-query or a form, not {mimetype!r}")
     return request.args.get("query")
 
@@ -137,7 +144,7 @@ def _service_description() -> Response:
     ctx = context()
     base = request.host_url.rstrip("/")
     graph = service_description(ctx.store, f"{base}/sparql",
-                                f"{base}/update" if ctx.settings.update_token else None)
+                                f"{base}/update" if ctx.writes_enabled else None)
     _, graph_format = negotiate()
     fmt = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml",
            None: "turtle"}[graph_format]
@@ -163,6 +170,8 @@ def update() -> Response:
         raise BadInput("using-graph-uri / using-named-graph-uri are not supported; "
                        "use USING / WITH in the request")
     check_services(text, ctx.settings.allowed_services, update=True)
-    ctx.store.update(text)
-    ctx.after_write()
+    writer = current_writer()
+    if not writer.scope.is_admin and mentions_load(text):
+        raise Forbidden(f"a {writer.scope} token may not LOAD documents; send the triples")
+    ctx.gate.write(writer, "POST /update", graphs_written(text), lambda: ctx.store.update(text))
     return Response(status=204)

@@ -11,12 +11,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.datastructures import FileStorage
 
+from bpss_kg.access import Forbidden, Writer
 from bpss_kg.errors import BadInput
+from bpss_kg.namespaces import county_graph
 from bpss_kg.tables import ImportPreview, commit_import, preview_import, template_bytes
 from bpss_kg.validation.report import render_text
 from bpss_kg.validation.runner import ValidationRun, validate_county_graph
 
-from .auth import requires_token, token_ok
+from .auth import current_writer, requires_token, writer_for
 from .context import context
 
 blueprint = Blueprint("tables", __name__)
@@ -30,6 +32,7 @@ def _upload(name: str, required: bool) -> tuple[bytes, str] | None:
             raise BadInput(f"upload the table as multipart form field {name!r}")
         return None
     limit = context().settings.max_upload_bytes
+    upload.stream.seek(0)  # read again when a commit checks the table a second time
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise BadInput(f"the file is larger than the upload limit of {limit:,} bytes")
@@ -46,6 +49,14 @@ def _preview() -> ImportPreview:
     return preview_import(context().store, table[0], table[1], county,
                           indicator_bytes=indicators[0] if indicators else None,
                           indicator_filename=indicators[1] if indicators else None)
+
+
+def _commit(writer: Writer, preview: ImportPreview) -> ImportPreview:
+    """Write a checked table through the write gate. The table is checked again inside the
+    gate, against the county graph as it is then (another write may have come between)."""
+    ctx = context()
+    return ctx.gate.write(writer, "import", {str(county_graph(preview.county))},
+                          lambda: commit_import(ctx.store, _preview()))[0]
 
 
 def _validation(preview: ImportPreview) -> ValidationRun | None:
@@ -82,8 +93,7 @@ def commit() -> Response:
         response = jsonify(result.to_dict())
         response.status_code = 400
         return response
-    commit_import(context().store, result)
-    context().after_write()
+    result = _commit(current_writer(), result)
     return jsonify(result.to_dict() | {"imported": True, "triples_written": len(result.graph)})
 
 
@@ -100,14 +110,17 @@ def page() -> str:
             if run is not None:
                 state["report"] = render_text(run)
             if request.form.get("action") == "import" and result.ok:
-                if not context().settings.update_token:
+                writer = writer_for(request.form.get("token"))
+                if not context().writes_enabled:
                     state["error"] = "写入未开启（未配置令牌） / writes are disabled (no token)"
-                elif not token_ok(request.form.get("token")):
-                    state["error"] = "令牌错误 / wrong token"
+                elif not request.form.get("token"):
+                    state["error"] = "请输入令牌 / enter your token"
+                elif writer is None:
+                    state["error"] = "令牌错误或已撤销 / wrong or revoked token"
                 else:
-                    commit_import(context().store, result)
-                    state["written"] = len(result.graph)
-                    context().after_write()
+                    state["written"] = len(_commit(writer, result).graph)
+        except Forbidden as error:
+            state["error"] = f"无权写入 / not allowed: {error}"
         except BadInput as error:
             state["error"] = str(error)
     return render_template("import.html", **state)

@@ -41,17 +41,50 @@ def test_the_journal_answers_what_changed_after_a_number_and_survives_reopening(
     journal = ChangeJournal(tmp_path)
     start = journal.sequence
     assert journal.changed_since(start - 1) is None  # before the journal: unknown
-    journal.note({"http://g/1"})
+    with journal.writing({"http://g/1"}):
+        pass
     seen = journal.sequence
-    journal.note({"http://g/2"})
+    with journal.writing({"http://g/2"}):
+        pass
     assert journal.changed_since(start) == {"http://g/1", "http://g/2"}
     assert journal.changed_since(seen) == {"http://g/2"}
     again = ChangeJournal(tmp_path)
     assert again.changed_since(seen) == {"http://g/2"}
-    again.note(None)
+    with again.writing(None):
+        pass
     assert again.changed_since(seen) is None
     (tmp_path / "changes.json").write_text("{broken", encoding="utf-8")
     assert ChangeJournal(tmp_path).changed_since(again.sequence) is None
+
+
+def test_a_reader_sees_the_number_before_a_write_under_way_and_a_crash_counts_it_done(tmp_path):
+    journal = ChangeJournal(tmp_path)
+    before = journal.sequence
+    number = journal.note({"http://g/1"})  # the write has started, not finished
+    assert journal.sequence == before  # a reader starting now stamps the state before it
+    assert journal.changed_since(before) == {"http://g/1"}
+    reopened = ChangeJournal(tmp_path)  # the writer was killed half-way
+    assert reopened.sequence == number  # the store holds the before or the after state
+    assert reopened.changed_since(before) == {"http://g/1"}
+    journal.done(number)
+    assert journal.sequence == number
+
+
+def test_threads_writing_at_once_each_get_their_own_number(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    journal = ChangeJournal(tmp_path)
+    start = journal.sequence
+
+    def write(i: int) -> int:
+        with journal.writing({f"http://g/{i}"}) as number:
+            return number
+
+    with ThreadPoolExecutor(16) as pool:
+        numbers = list(pool.map(write, range(64)))
+    assert len(set(numbers)) == 64
+    assert journal.sequence == start + 64
+    assert ChangeJournal(tmp_path).changed_since(start) == {f"http://g/{i}" for i in range(64)}
 
 
 def test_every_write_path_of_the_store_is_journaled(tmp_path):

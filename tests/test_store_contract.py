@@ -107,9 +107,10 @@ def test_replace_graph(loaded):
     assert len(list(loaded.quads(COUNTY))) == 4
 
 
-def test_subject_object_pairs_of_a_predicate_in_every_graph(loaded):
-    pairs = sorted((str(s), str(o)) for s, o in loaded.subject_object_pairs(NUMBER))
-    assert pairs == [(str(STD1), '"DB37/T 9001—2024"'), (str(STD2), '"DB37/T 9002—2024"')]
+def test_quads_of_a_predicate_in_every_graph_name_their_graph(loaded):
+    found = sorted((str(s), str(o), str(g)) for s, o, g in loaded.predicate_quads(NUMBER))
+    assert found == [(str(STD1), '"DB37/T 9001—2024"', str(OTHER)),
+                     (str(STD2), '"DB37/T 9002—2024"', str(OTHER))]
 
 
 def test_add_document_to_a_graph_all_or_nothing(loaded):

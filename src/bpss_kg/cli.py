@@ -21,8 +21,8 @@ from rich.table import Table
 
 from . import loading, results
 from .config import Settings
-from .errors import BadInput, BpssError, NotFound, StoreError
-from .store import Store, open_store
+from .errors import BadInput, BpssError, Location, NotFound, StoreError, StoreInUse
+from .store import OxigraphStore, RemoteStore, Store, open_store
 
 app = typer.Typer(
     name="bpss-kg",
@@ -53,23 +53,77 @@ def settings_for(store: str | None) -> Settings:
 
 def fail(error: BpssError) -> NoReturn:
     err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, markup=True,
-              soft_wrap=True)  # a path or IRI in the message stays on one line
+              soft_wrap=True)
     code = EXIT_STORE if isinstance(error, StoreError) else EXIT_BAD_INPUT
     raise typer.Exit(code)
 
 
+TokenOption = Annotated[
+    str | None,
+    typer.Option("--token", help="Token for writing through a running `bpss-kg serve` "
+                 "[default: $BPSS_KG_TOKEN or $BPSS_KG_UPDATE_TOKEN]", show_default=False),
+]
+
+
+def _open(settings: Settings, *, read: bool, how_to_write: str | None) -> Store:
+    """The store; while ``bpss-kg serve`` holds it, its newest checkpoint for a reading
+    command (``read``), else an error that says how to write instead."""
+    try:
+        return open_store(settings)
+    except StoreInUse as error:
+        from .serving import running_server
+
+        url = running_server(settings)
+        if url is None:
+            raise
+        if read:
+            snapshot = OxigraphStore.open_latest_snapshot(settings.store_path)
+            if snapshot is not None:
+                return snapshot
+            raise
+        raise StoreInUse(f"the store is served by `bpss-kg serve` at {url}; "
+                         f"{how_to_write or 'stop the server first'}", error.where) from None
+
+
 @contextmanager
-def opened_store(store: str | None) -> Iterator[Store]:
-    """Open the store for one command; map library errors to exit codes once."""
+def opened_store(store: str | None, *, read: bool = False,
+                 how_to_write: str | None = None) -> Iterator[Store]:
+    """Open the store for one command; map library errors to exit codes once. A reading
+    command (``read``) runs beside a server on its newest checkpoint."""
     handle: Store | None = None
     try:
-        handle = open_store(settings_for(store))
+        handle = _open(settings_for(store), read=read, how_to_write=how_to_write)
         yield handle
     except BpssError as error:
         fail(error)
     finally:
         if handle is not None:
             handle.close()
+
+
+def _service_token(token: str | None) -> str | None:
+    import os
+
+    return token or os.environ.get("BPSS_KG_TOKEN") or os.environ.get("BPSS_KG_UPDATE_TOKEN")
+
+
+def _served_at(store: str | None) -> str | None:
+    """The URL of the server holding the store, when one runs and holds it."""
+    from .serving import running_server
+
+    settings = settings_for(store)
+    if settings.store_is_remote:
+        return None
+    url = running_server(settings)
+    if url is None:
+        return None
+    try:
+        open_store(settings).close()
+    except StoreInUse:
+        return url
+    except BpssError:
+        return None
+    return None
 
 
 def _progress(total: int) -> Progress:
@@ -92,17 +146,22 @@ def load(
         "--no-summaries", help="Do not bring the library queries' summaries up to date now "
         "(the next query or `bpss-kg summarize` will)")] = False,
     base: BaseOption = None,
+    token: TokenOption = None,
     store: StoreOption = None,
 ) -> None:
     """Load RDF files into the store, all or nothing."""
     if not files and not sample:
         fail(BadInput("give FILE... or --sample"))
+    try:
+        sources = loading.sample_sources() if sample else []
+        sources += [loading.source_for_file(Path(f), graph, base) for f in files or []]
+    except BpssError as error:
+        fail(error)
+    url = _served_at(store)
+    if url is not None:
+        _load_through_service(url, _service_token(token), sources)
+        return
     with opened_store(store) as db:
-        try:
-            sources = loading.sample_sources() if sample else []
-            sources += [loading.source_for_file(Path(f), graph, base) for f in files or []]
-        except BpssError as error:
-            fail(error)
         total = sum(s.size for s in sources)
         with _progress(total) as bar:
             task = bar.add_task("loading", total=total)
@@ -112,6 +171,19 @@ def load(
                   f"{report.quads_after:,} in the store")
         if not no_summaries:
             _refresh_summaries(db)
+
+
+def _load_through_service(url: str, token: str | None, sources: list) -> None:  # type: ignore[type-arg]
+    from .service_client import load_through
+
+    if not token:
+        fail(StoreInUse(f"the store is served by `bpss-kg serve` at {url}; give --token (or "
+                        "set BPSS_KG_TOKEN) to load through it"))
+    try:
+        sent = load_through(url, token, sources)
+    except BpssError as error:
+        fail(error)
+    out.print(f"loaded {len(sources)} document(s) through {url}: {sent:,} quads sent")
 
 
 def _refresh_summaries(db: Store) -> None:
@@ -129,7 +201,8 @@ def _refresh_summaries(db: Store) -> None:
 @app.command()
 def summarize(store: StoreOption = None) -> None:
     """Bring the per-county summaries of the national library queries up to date."""
-    with opened_store(store) as db:
+    with opened_store(store, how_to_write="the server keeps its summaries up to date "
+                      "itself") as db:
         _refresh_summaries(db)
 
 
@@ -140,7 +213,8 @@ def load_list(
     store: StoreOption = None,
 ) -> None:
     """Replace the national service list by the one built from TABLE."""
-    with opened_store(store) as db:
+    with opened_store(store, how_to_write="stop it to replace the national list (an admin "
+                      "can also PUT the national graph through /graph-store)") as db:
         count = loading.load_national_list(db, table)
         out.print(f"national list replaced: {count:,} triples from {table}")
 
@@ -165,7 +239,7 @@ def query(
         if not sep or not name:
             fail(BadInput(f"--param expects NAME=VALUE, got {item!r}"))
         values[name.strip()] = value
-    with opened_store(store) as db:
+    with opened_store(store, read=True) as db:
         try:
             library_query = find_query(query_ref)
         except (NotFound, BadInput) as error:
@@ -193,7 +267,7 @@ def stats(
 
     if fmt not in ("table", "json"):
         fail(BadInput(f"unknown --format {fmt!r}; expected table or json"))
-    with opened_store(store) as db:
+    with opened_store(store, read=True) as db:
         summary = store_stats(db)
     if fmt == "json":
         out.print_json(json.dumps(summary.to_dict(), ensure_ascii=False))
@@ -247,7 +321,7 @@ def export(
         fail(error)
     if graph is None and not holds_quads(fmt):
         fail(BadInput(f"{out_file.suffix} holds one graph: give --graph IRI, or use .trig / .nq"))
-    with opened_store(store) as db:
+    with opened_store(store, read=True) as db:
         target = ox.NamedNode(graph) if graph else None
         if target is not None and target not in db.named_graphs():
             fail(NotFound(f"no graph {graph} in the store"))
@@ -263,7 +337,7 @@ def _export_county_table(county: str | None, out_file: Path, store: str | None) 
 
     if county is None:
         fail(BadInput("--format xlsx needs --county CODE"))
-    with opened_store(store) as db:
+    with opened_store(store, read=True) as db:
         data = county_table_bytes(db, county)
     tmp = out_file.with_name(out_file.name + ".part")
     tmp.write_bytes(data)
@@ -283,20 +357,25 @@ def import_table(
         "单位)")] = None,
     turtle: Annotated[bool, typer.Option("--turtle", "--show", help="With --dry-run, print "
                                          "the would-be county graph as Turtle")] = False,
+    token: TokenOption = None,
     store: StoreOption = None,
 ) -> None:
     """Import a county's 标准明细表; exit 0 imported, 2 nothing imported (problems listed)."""
     from .tables import import_table as run_import
 
-    with opened_store(store) as db:
+    url = None if dry_run else _served_at(store)
+    if url is not None:
+        _import_through_service(url, _service_token(token), table, county, indicators)
+        return
+    with opened_store(store, read=dry_run) as db:
         try:
             preview = run_import(db, table, county, dry_run=dry_run, indicators=indicators)
         except BpssError as error:
             fail(error)
         if preview.ok and not dry_run:
-            from .search import rebuild_index
+            from .derived import bring_up_to_date
 
-            rebuild_index(db)  # the imported names become searchable
+            bring_up_to_date(db, summaries=False)  # the imported names become searchable
             _refresh_summaries(db)  # one county: milliseconds
     for warning in preview.warnings:
         err.print(f"注意 / note: {warning}", markup=False, highlight=False, soft_wrap=True)
@@ -316,6 +395,23 @@ def import_table(
     if dry_run and turtle:
         sys.stdout.write(preview.graph.serialize(format="turtle"))
         sys.stdout.flush()
+
+
+def _import_through_service(url: str, token: str | None, table: Path, county: str,
+                            indicators: Path | None) -> None:
+    from .service_client import import_through
+
+    if not token:
+        fail(StoreInUse(f"the store is served by `bpss-kg serve` at {url}; give --token (or "
+                        "set BPSS_KG_TOKEN) to import through it"))
+    try:
+        answer = import_through(url, token, table, county, indicators)
+    except BpssError as error:
+        fail(error)
+    out.print(f"imported {answer.get('standards')} standard(s) and {answer.get('observations')} "
+              f"indicator value(s) for county {county} through {url}: "
+              f"{answer.get('triples_written'):,} triples in {answer.get('graph')}",
+              markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -362,7 +458,7 @@ def backup_store(
     """Back up the whole store: a dump plus the ontology's and shapes' versions."""
     from .backup import backup
 
-    with opened_store(store) as db:
+    with opened_store(store, read=True) as db:
         manifest = backup(db, target)
     out.print(f"backed up {manifest['quads']:,} quads in {len(manifest['graphs'])} graphs "
               f"to {target}")
@@ -376,7 +472,7 @@ def restore_store(
     """Restore a backup into an empty store (all or nothing; checked against its manifest)."""
     from .backup import restore
 
-    with opened_store(store) as db:
+    with opened_store(store, how_to_write="restore into a store no server holds") as db:
         manifest = restore(db, source)
     out.print(f"restored {manifest['quads']:,} quads from {source} (ontology "
               f"{manifest['ontology_version']}, shapes {manifest['shapes_version']})")
@@ -426,9 +522,21 @@ def validate(
             report = {"text": lambda: render_text(run), "json": lambda: render_json(run),
                       "turtle": lambda: render_turtle(run)}[fmt]()
         else:
-            with opened_store(store) as db:
-                run = run_validation(db, county=county, shapes=shapes, as_of=day,
-                                     engine=engine, changed=changed)
+            with opened_store(store, read=True) as db:
+                target: Store = db
+                if getattr(db, "read_only", False) and isinstance(db, OxigraphStore):
+                    # beside a running server: validate a private copy, store no report
+                    target = _validation_copy(db, county)
+                    err.print("注意 / note: the store is served by `bpss-kg serve`; this run "
+                              "validates its newest checkpoint and is not stored", markup=False,
+                              highlight=False, soft_wrap=True)
+                elif isinstance(db, RemoteStore):  # nothing of the run is written there
+                    target = _validation_copy(db, county)
+                run = run_validation(target, county=county, shapes=shapes, as_of=day,
+                                     engine=engine, changed=changed and target is db,
+                                     record=target is db)
+                if isinstance(db, RemoteStore):
+                    _store_remote_run(db, run)
                 report = {"text": lambda: render_text(run, db), "json": lambda: render_json(run),
                           "turtle": lambda: render_turtle(run)}[fmt]()
     except BpssError as error:
@@ -438,6 +546,35 @@ def validate(
     sys.stdout.write(report)
     sys.stdout.flush()
     raise typer.Exit(EXIT_OK if run.conforms else EXIT_VIOLATIONS)
+
+
+def _validation_copy(db: Store, county: str | None) -> OxigraphStore:
+    """An in-memory copy of what a validation of ``county`` (or of everything) reads."""
+    import pyoxigraph as ox
+
+    from .namespaces import NATIONAL_GRAPH, ONTOLOGY_GRAPH, county_graph
+
+    if county is not None:
+        graphs = [ox.NamedNode(str(g)) for g in (ONTOLOGY_GRAPH, NATIONAL_GRAPH,
+                                                 county_graph(county))]
+    else:
+        graphs = db.named_graphs()
+    copy = OxigraphStore(None)
+    present = set(db.named_graphs())
+    for graph in graphs:
+        if graph in present:
+            copy.copy_graph_from(db, graph)
+    return copy
+
+
+def _store_remote_run(db: Store, run: object) -> None:
+    from .validation.storage import store_run
+
+    try:
+        store_run(db, run)  # type: ignore[arg-type]
+    except BpssError as error:
+        err.print(f"注意 / note: the report was not stored on the remote store: {error}",
+                  markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -455,22 +592,131 @@ def serve(
     store: StoreOption = None,
 ) -> None:
     """Serve the SPARQL endpoint, the JSON API and the UI (gunicorn)."""
+    from .serving import prepare_store, running_server
     from .serving import serve as run_server
 
     settings = settings_for(store).with_overrides(query_timeout=query_timeout,
                                                   result_limit=result_limit)
-    if sample:
-        with opened_store(store) as db:
-            if len(db) == 0:
-                report = loading.load_sample(db)
-                err.print(f"loaded the sample data: {report.quads_after:,} quads")
     try:
-        handle = open_store(settings)
-        handle.close()
+        done = prepare_store(settings, sample)
+    except StoreInUse as error:
+        other = running_server(settings)
+        fail(StoreInUse(f"the store is already served at {other}; stop that server first",
+                        Location(file=settings.store)) if other else error)
     except BpssError as error:
         fail(error)
+    if done:
+        err.print(done)
     err.print(f"serving {settings.store} on http://{host}:{port}/  (SPARQL: /sparql)")
     run_server(settings, host, port)
+
+
+token_app = typer.Typer(help="Scoped write tokens of the service (stored hashed beside the "
+                        "store; these commands work while it runs).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+def _registry(store: str | None):  # type: ignore[no-untyped-def]
+    from .access import AccessRegistry
+
+    return AccessRegistry(settings_for(store).state_dir)
+
+
+@token_app.command("add")
+def token_add(
+    county: Annotated[str | None, typer.Option("--county", help="May write this county's "
+                                               "graph (GB/T 2260 code)")] = None,
+    province: Annotated[str | None, typer.Option("--province", help="May write the graphs "
+                                                 "of this province's counties")] = None,
+    admin: Annotated[bool, typer.Option("--admin", help="May write any graph")] = False,
+    label: Annotated[str, typer.Option("--label", help="Who holds it (shown in the audit "
+                                       "log), e.g. the office's name")] = "",
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    store: StoreOption = None,
+) -> None:
+    """Create a token; it is printed once and stored only as a digest."""
+    from .access import Scope
+
+    chosen = [(k, v) for k, v in (("county", county), ("province", province)) if v] + (
+        [("admin", None)] if admin else [])
+    if len(chosen) != 1:
+        fail(BadInput("give exactly one of --county CODE, --province CODE, --admin"))
+    try:
+        scope = Scope.of(*chosen[0])
+        record, secret = _registry(store).add(scope, label)
+    except BpssError as error:
+        fail(error)
+    if fmt == "json":
+        out.print_json(json.dumps(record.to_dict() | {"token": secret}, ensure_ascii=False))
+        return
+    out.print(f"token {record.id} ({record.scope}, {record.label}):", highlight=False)
+    sys.stdout.write(secret + "\n")
+    err.print("shown only now: give it to its holder; `bpss-kg token revoke "
+              f"{record.id}` withdraws it", highlight=False)
+
+
+@token_app.command("list")
+def token_list(
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """The tokens, with their scope and whether they are revoked (never the tokens)."""
+    try:
+        tokens = _registry(store).tokens()
+    except BpssError as error:
+        fail(error)
+    if fmt == "json":
+        out.print_json(json.dumps([t.to_dict() for t in tokens], ensure_ascii=False))
+        return
+    table = Table("id", "scope", "label", "created", "revoked")
+    for t in tokens:
+        table.add_row(t.id, str(t.scope), t.label, t.created, t.revoked or "")
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(metavar="ID", help="The token's id (tok-…)")],
+    store: StoreOption = None,
+) -> None:
+    """Withdraw a token: refused from the next request on."""
+    try:
+        record = _registry(store).revoke(token_id)
+    except BpssError as error:
+        fail(error)
+    out.print(f"revoked {record.id} ({record.scope}, {record.label})", highlight=False)
+
+
+@app.command()
+def audit(
+    county: Annotated[str | None, typer.Option("--county", help="Only writes of this "
+                                               "county's graph")] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="Only writes of this graph")
+                     ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only writes since this date "
+                                              "or time (ISO 8601, UTC)")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 100,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """The audit log: who wrote which graph when, triples added and removed (newest first)."""
+    from .namespaces import county_graph
+
+    if county is not None:
+        graph = str(county_graph(county))
+    try:
+        entries = _registry(store).audit(graph=graph, since=since, limit=limit)
+    except BpssError as error:
+        fail(error)
+    if fmt == "json":
+        out.print_json(json.dumps([e.to_dict() for e in entries], ensure_ascii=False))
+        return
+    table = Table("time", "who", "scope", "action", "graph", "added", "removed")
+    for e in entries:
+        table.add_row(e.time, f"{e.label} ({e.token})", e.scope, e.action, e.graph or "(default)",
+                      "" if e.added is None else str(e.added),
+                      "" if e.removed is None else str(e.removed))
+    out.print(table)
 
 
 def _remote(endpoint: str, update: str | None, gsp: str | None, token: str | None):  # type: ignore[no-untyped-def]
@@ -486,8 +732,7 @@ def _remote(endpoint: str, update: str | None, gsp: str | None, token: str | Non
 
 
 def _state_dir(store: str | None) -> Path:
-    settings = settings_for(store)
-    return Path.cwd() / ".bpss-kg" if settings.store_is_remote else settings.store_path
+    return settings_for(store).state_dir
 
 
 @app.command()
@@ -513,7 +758,7 @@ def push(
     from .exchange import STATE_FILE, PushState
     from .exchange import push as run_push
 
-    with opened_store(store) as db:
+    with opened_store(store, read=True) as db:
         remote = _remote(endpoint, update, gsp, token)
         state = PushState(_state_dir(store) / STATE_FILE)
         targets = [ox.NamedNode(g) for g in graph] if graph else None
@@ -542,11 +787,15 @@ def pull(
 
     from .exchange import pull as run_pull
 
-    with opened_store(store) as db:
+    with opened_store(store, how_to_write="stop it to pull, or PUT the graph through its "
+                      "/graph-store with a token") as db:
         remote = _remote(endpoint, None, gsp, None)
         target = ox.NamedNode(as_graph) if as_graph else None
         report = run_pull(db, remote, ox.NamedNode(graph), target,
                           allow_violations=allow_violations)
+        from .derived import bring_up_to_date
+
+        bring_up_to_date(db)
     for line in report.checks:
         err.print(f"check: {line}", highlight=False)
     out.print(f"{'replaced' if report.replaced else 'created'} {report.graph}: "

@@ -96,3 +96,9 @@ class Settings:
     @property
     def store_path(self) -> Path:
         return Path(self.store)
+
+    @property
+    def state_dir(self) -> Path:
+        """Where files beside the data live (tokens, audit log, push state): the store
+        directory, or ``./.bpss-kg`` for a remote store."""
+        return Path.cwd() / ".bpss-kg" if self.store_is_remote else self.store_path

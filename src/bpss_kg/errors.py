@@ -57,6 +57,10 @@ class StoreError(BpssError):
     """The store could not be opened, read or written (CLI exit 2, HTTP 503)."""
 
 
+class StoreInUse(StoreError):
+    """Another process (usually ``bpss-kg serve``) holds the embedded store's writer lock."""
+
+
 class QueryTimeout(BpssError):
     """A query ran past its time limit and was stopped."""
 

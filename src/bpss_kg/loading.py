@@ -12,7 +12,7 @@ from rdflib import Graph
 from . import resources
 from .errors import BadInput, Location
 from .namespaces import GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
-from .search import rebuild_index
+from .search import refresh_index
 from .store.base import LoadSource, Progress, Store
 from .store.formats import holds_quads, rdf_format_for
 
@@ -58,7 +58,7 @@ def load_sources(store: Store, sources: list[LoadSource],
     """Load all sources or none; a syntax error names the document, line and column."""
     before = len(store)
     after = store.load(sources, progress)
-    rebuild_index(store)
+    refresh_index(store)
     return LoadReport(
         documents=[s.name for s in sources],
         bytes_read=sum(s.size for s in sources),
@@ -129,7 +129,7 @@ def load_national_list(store: Store, table: Path,
         "?list a bpss:NationalServiceList } } } ;\n"
         f"INSERT DATA {{ GRAPH {NATIONAL_GRAPH.n3()} {{\n{body}\n}} }}"
     )
-    rebuild_index(store)
+    refresh_index(store)
     if progress:
         progress(len(body))
     return len(graph)

@@ -1,9 +1,17 @@
 """Search by label beside the store: a SQLite FTS5 index (trigram tokenizer, so Chinese and
-English substrings match), kept in ``<store>/search.sqlite`` and rebuilt after every load.
+English substrings match), kept in ``<store>/search.sqlite``.
 
-Oxigraph has no full-text index. The index is rebuilt whole from two SPARQL queries (labels and
-kinds) into a new file that replaces the old one atomically, so searches never see it half
-built. Ranking: exact match, then prefix, then substring; then by kind (county, standard, item,
+Oxigraph has no full-text index. The index keeps every name (label, title, number, code) with
+the graph it was read from, and remembers the store's change-journal number it reflects
+(``meta.sequence``). ``refresh_index`` brings it up to date from the journal: the names of the
+graphs written since are read again (an import: one county graph, milliseconds) in one SQLite
+transaction, so searches see the index before or after, never half-done; when the journal
+cannot tell what changed (a bulk load of a quad file, a crash before the journal was read), the
+index is built again whole into a new file that replaces the old one atomically. A full build
+is the same per-graph step over every graph, so both give the same index. An index behind the
+store is never searched: ``search`` raises ``IndexStale`` until it has been brought up to date.
+
+Ranking: exact match, then prefix, then substring; then by kind (county, standard, item,
 organisation, …); then shorter names first. Queries of one or two characters, too short for
 trigrams, use ``LIKE`` over the same table.
 """
@@ -16,18 +24,24 @@ import sqlite3
 import tempfile
 import threading
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .background import CoalescingWorker
+from .errors import StoreError
 from .store.base import Store
+from .store.changes import DEFAULT_GRAPH
 
 INDEX_FILE = "search.sqlite"
+SCHEMA = "2"
 MAX_QUERY_CHARS = 200
+INCREMENTAL_MAX_GRAPHS = 300  # more graphs written since the index: build it again whole
 BPSS = "https://w3id.org/bpss-kg/def#"
 ORG = "http://www.w3.org/ns/org#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("county", (BPSS + "County",)),
@@ -55,18 +69,33 @@ _NAME_PROPERTIES = (
     BPSS + "standardNumber",
     BPSS + "divisionCode",
 )  # skos:prefLabel is left out: the model gives every concept an equal rdfs:label
+_PROPERTY_RANK = {prop: rank for rank, prop in enumerate(_NAME_PROPERTIES)}
+_LABEL_RANKS = (_PROPERTY_RANK["http://www.w3.org/2000/01/rdf-schema#label"],
+                _PROPERTY_RANK["http://purl.org/dc/terms/title"])
+_NUMBER_RANK = _PROPERTY_RANK[BPSS + "standardNumber"]
 _CLASS_TERMS = " ".join(f"<{cls}>" for cls in _KIND_OF_CLASS)  # our constants, not user input
 _TYPES = f"SELECT DISTINCT ?s ?type WHERE {{ VALUES ?type {{ {_CLASS_TERMS} }} ?s a ?type }}"
-_LABEL_PROPERTIES = ("http://www.w3.org/2000/01/rdf-schema#label",
-                     "http://purl.org/dc/terms/title")
 
 _SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE resources (iri TEXT PRIMARY KEY, kind TEXT NOT NULL,
                         label_zh TEXT, label_en TEXT, label_other TEXT, number TEXT);
 CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT NOT NULL, iri TEXT NOT NULL,
+                    graph TEXT NOT NULL, prop INTEGER NOT NULL, lang TEXT NOT NULL,
                     kind_rank INTEGER NOT NULL);
 CREATE VIRTUAL TABLE names_fts USING fts5(name, content='names', content_rowid='id',
                                           tokenize='trigram');
+"""
+# created after a full build's bulk insert, which fills the FTS table in one 'rebuild'
+_INDEXES_AND_TRIGGERS = """
+CREATE INDEX names_graph ON names (graph);
+CREATE INDEX names_iri ON names (iri);
+CREATE TRIGGER names_added AFTER INSERT ON names BEGIN
+  INSERT INTO names_fts (rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER names_removed AFTER DELETE ON names BEGIN
+  INSERT INTO names_fts (names_fts, rowid, name) VALUES ('delete', old.id, old.name);
+END;
 """
 # one pass: rank each matching resource by its best name, count all matches with a window
 _RANKED = """
@@ -84,6 +113,12 @@ _MATCH = "n.id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH :phrase)"
 _LIKE = r"n.name LIKE :pattern ESCAPE '\'"
 _RESOURCES = "SELECT iri, kind, label_zh, label_en, label_other, number FROM resources " \
              "WHERE iri IN ({marks})"
+
+
+
+
+class IndexStale(StoreError):
+    """The search index is behind the store and being brought up to date."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +147,6 @@ class SearchPage:
 
 
 _memory_indexes: weakref.WeakKeyDictionary[object, Path] = weakref.WeakKeyDictionary()
-_build_lock = threading.Lock()
 
 
 def index_path(store: Store) -> Path:
@@ -138,32 +172,150 @@ def _lang(term: ox.Literal) -> str:
     return (term.language or "").split("-")[0].lower()
 
 
-def rebuild_index(store: Store) -> int:
-    """Rebuild the search index from the store; return the number of resources indexed."""
+def _graph_key(graph: object) -> str:
+    return graph.value if isinstance(graph, ox.NamedNode) else DEFAULT_GRAPH
+
+
+NameRow = tuple[str, str, str, int, str]  # name, iri, graph, property rank, language
+
+
+def _name_rows(triples: Iterable[tuple[object, object, object]], prop: str) -> list[NameRow]:
+    """Index rows of (subject, name, graph) triples of one name property."""
+    rank = _PROPERTY_RANK[prop]
+    return [(name.value, subject.value, _graph_key(graph), rank, _lang(name))
+            for subject, name, graph in triples
+            if isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal)]
+
+
+def _kinds(store: Store, iris: list[str] | None) -> dict[str, str]:
+    """The search kind of each resource (of ``iris``, or of every typed resource)."""
     kinds: dict[str, str] = {}
-    for sol in store.query(_TYPES):
-        iri, kind = sol["s"].value, _KIND_OF_CLASS[sol["type"].value]
-        if iri not in kinds or KIND_RANK[kind] < KIND_RANK[kinds[iri]]:
+
+    def keep(iri: str, cls: str) -> None:
+        kind = _KIND_OF_CLASS.get(cls)
+        if kind is not None and (iri not in kinds or KIND_RANK[kind] < KIND_RANK[kinds[iri]]):
             kinds[iri] = kind
-    labels: dict[str, dict[str, str | None]] = {}
-    names: set[tuple[str, str]] = set()
+
+    if iris is None:
+        for sol in store.query(_TYPES):
+            keep(sol["s"].value, sol["type"].value)
+        return kinds
+    for start in range(0, len(iris), 500):
+        # the IRIs come from the store and are written as terms by pyoxigraph
+        terms = " ".join(str(ox.NamedNode(i)) for i in iris[start:start + 500])
+        for sol in store.query(f"SELECT ?s ?type WHERE {{ VALUES ?s {{ {terms} }} ?s a ?type }}"):
+            keep(sol["s"].value, sol["type"].value)
+    return kinds
+
+
+def _resource_rows(rows: Iterable[tuple[str, str, int, str]],
+                   kinds: dict[str, str]) -> list[tuple[object, ...]]:
+    """One ``resources`` row per IRI from its names (iri, name, property rank, language),
+    which must come ordered by IRI, property rank, graph and name: rdfs:label before
+    dcterms:title, the first name of each language wins."""
+    out: list[tuple[object, ...]] = []
+    current: str | None = None
+    entry: dict[str, str | None] = {}
+
+    def flush() -> None:
+        if current is not None:
+            out.append((current, kinds.get(current, "other"), entry["zh"], entry["en"],
+                        entry[""], entry["number"]))
+
+    for iri, name, rank, lang in rows:
+        if iri != current:
+            flush()
+            current, entry = iri, {"zh": None, "en": None, "": None, "number": None}
+        if rank == _NUMBER_RANK:
+            entry["number"] = entry["number"] or name
+        elif rank in _LABEL_RANKS:
+            key = lang if lang in ("zh", "en") else ""
+            if entry[key] is None:
+                entry[key] = name
+    flush()
+    return out
+
+
+def _kind_rank(iri: str, kinds: dict[str, str]) -> int:
+    return KIND_RANK.get(kinds.get(iri, ""), OTHER_RANK)
+
+
+def _insert_names(db: sqlite3.Connection, rows: Iterable[NameRow], kinds: dict[str, str]) -> None:
+    db.executemany("INSERT INTO names (name, iri, graph, prop, lang, kind_rank) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", ((*r, _kind_rank(r[1], kinds)) for r in rows))
+
+
+_ORDERED_NAMES = ("SELECT iri, name, prop, lang FROM names {where} "
+                  "ORDER BY iri, prop, graph, name")
+_refresh_locks: dict[Path, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _refresh_lock(path: Path) -> threading.Lock:
+    with _locks_guard:
+        return _refresh_locks.setdefault(path, threading.Lock())
+
+
+def _stored_sequence(path: Path) -> int | None:
+    """The journal number an index file reflects; None when missing or of another schema."""
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    if meta.get("schema") != SCHEMA or "sequence" not in meta:
+        return None
+    return int(meta["sequence"])
+
+
+def index_is_fresh(store: Store) -> bool:
+    """True when the index reflects every finished write of the store."""
+    changes = getattr(store, "changes", None)
+    stored = _stored_sequence(index_path(store))
+    if stored is None:
+        return False
+    return changes is None or changes.changed_since(stored) == set()
+
+
+def refresh_index(store: Store, *, allow_full: bool = True) -> bool:
+    """Bring the index up to date with the store (see the module docstring); False when only
+    a full build would do and ``allow_full`` is off."""
+    path = index_path(store)
+    with _refresh_lock(path):
+        changes = getattr(store, "changes", None)
+        sequence = changes.sequence if changes is not None else 0
+        stored = _stored_sequence(path)
+        changed = None if stored is None or changes is None else changes.changed_since(stored)
+        if changed is not None and not changed:
+            return True
+        if changed is None or len(changed) > INCREMENTAL_MAX_GRAPHS:
+            if not allow_full:
+                return False
+            _build(store, path, sequence)
+        else:
+            _update(store, path, sorted(changed), sequence)
+        return True
+
+
+def rebuild_index(store: Store) -> int:
+    """Build the index again whole; return the number of resources indexed."""
+    path = index_path(store)
+    with _refresh_lock(path):
+        changes = getattr(store, "changes", None)
+        return _build(store, path, changes.sequence if changes is not None else 0)
+
+
+def _build(store: Store, target: Path, sequence: int) -> int:
+    kinds = _kinds(store, None)
+    rows: list[NameRow] = []
     for prop in _NAME_PROPERTIES:
-        for subject, name in store.subject_object_pairs(ox.NamedNode(prop)):
-            if not isinstance(subject, ox.NamedNode) or not isinstance(name, ox.Literal):
-                continue
-            iri = subject.value
-            entry = labels.get(iri)
-            if entry is None:
-                entry = labels[iri] = {"zh": None, "en": None, "": None, "number": None}
-            if prop == BPSS + "standardNumber":
-                entry["number"] = entry["number"] or name.value
-            elif prop in _LABEL_PROPERTIES:
-                key = _lang(name)
-                key = key if key in ("zh", "en") else ""
-                if entry[key] is None:  # rdfs:label comes first and wins over dcterms:title
-                    entry[key] = name.value
-            names.add((name.value, iri))
-    target = index_path(store)
+        rows += _name_rows(store.predicate_quads(ox.NamedNode(prop)), prop)
+    rows = sorted(set(rows), key=lambda r: (r[1], r[3], r[2], r[0]))
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
@@ -173,33 +325,73 @@ def rebuild_index(store: Store) -> int:
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
         db.executescript(_SCHEMA)
-        db.executemany(
-            "INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)",
-            ((iri, kinds.get(iri, "other"), entry["zh"], entry["en"], entry[""], entry["number"])
-             for iri, entry in labels.items()))
-        db.executemany(
-            "INSERT INTO names (name, iri, kind_rank) VALUES (?, ?, ?)",
-            ((name, iri, KIND_RANK.get(kinds.get(iri, ""), OTHER_RANK))
-             for name, iri in names))
+        resources = _resource_rows(((r[1], r[0], r[3], r[4]) for r in rows), kinds)
+        db.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)", resources)
+        _insert_names(db, rows, kinds)
         db.execute("INSERT INTO names_fts (names_fts) VALUES ('rebuild')")
+        db.executescript(_INDEXES_AND_TRIGGERS)
+        db.executemany("INSERT INTO meta VALUES (?, ?)",
+                       [("schema", SCHEMA), ("sequence", str(sequence))])
         db.commit()
+        db.execute("PRAGMA journal_mode = WAL")  # later incremental updates beside readers
     finally:
         db.close()
     with open(tmp, "rb") as written:
         os.fsync(written.fileno())
-    with _build_lock:
-        os.replace(tmp, target)
-    return len(labels)
+    os.replace(tmp, target)
+    return len(resources)
+
+
+def _update(store: Store, path: Path, graphs: list[str], sequence: int) -> None:
+    """Read the names of ``graphs`` again and recompute the resources they name."""
+    fresh: list[NameRow] = []
+    present = {g.value for g in store.named_graphs()}
+    for graph in graphs:
+        if graph != DEFAULT_GRAPH and graph not in present:
+            continue  # dropped: its names go
+        target = ox.DefaultGraph() if graph == DEFAULT_GRAPH else ox.NamedNode(graph)
+        by_prop: dict[str, list[tuple[object, object, object]]] = {}
+        for quad in store.quads(target):
+            if quad.predicate.value in _PROPERTY_RANK:
+                by_prop.setdefault(quad.predicate.value, []).append(
+                    (quad.subject, quad.object, quad.graph_name))
+        for prop, triples in by_prop.items():
+            fresh += _name_rows(triples, prop)
+    fresh = sorted(set(fresh))
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        marks = ",".join("?" * len(graphs))
+        before = [iri for (iri,) in db.execute(
+            f"SELECT DISTINCT iri FROM names WHERE graph IN ({marks})", graphs)]
+        affected = sorted(set(before) | {row[1] for row in fresh})
+        kinds = _kinds(store, affected)
+        with db:  # one transaction: searches see the index before or after
+            db.execute(f"DELETE FROM names WHERE graph IN ({marks})", graphs)
+            _insert_names(db, fresh, kinds)
+            for start in range(0, len(affected), 500):
+                batch = affected[start:start + 500]
+                batch_marks = ",".join("?" * len(batch))
+                db.execute(f"DELETE FROM resources WHERE iri IN ({batch_marks})", batch)
+                db.executemany(
+                    "UPDATE names SET kind_rank = ? WHERE iri = ?",
+                    ((_kind_rank(iri, kinds), iri) for iri in batch))
+                rows = db.execute(_ORDERED_NAMES.format(where=f"WHERE iri IN ({batch_marks})"),
+                                  batch).fetchall()
+                db.executemany("INSERT INTO resources VALUES (?, ?, ?, ?, ?, ?)",
+                               _resource_rows(rows, kinds))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('sequence', ?)", (str(sequence),))
+    finally:
+        db.close()
 
 
 class BackgroundRebuilder(CoalescingWorker):
-    """Rebuilds the index off the request path (the server's writes). Searches use the
-    previous index until the new one replaces it."""
+    """Brings the index up to date off the request path (a server starting on a store whose
+    index is behind). Searches answer ``IndexStale`` until it is."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        super().__init__(lambda: rebuild_index(store), "bpss-kg-search-index",
-                         "search index rebuild failed; searches use the previous index")
+        super().__init__(lambda: refresh_index(store), "bpss-kg-search-index",
+                         "search index refresh failed; searches answer 'stale' until it works")
 
 
 def _escape_like(text: str) -> str:
@@ -212,8 +404,10 @@ def search(store: Store, text: str, page: int = 1, per_page: int = 20) -> Search
     if not query:
         return SearchPage(query, [], 0, 1, 1)
     path = index_path(store)
-    if not path.exists():
-        rebuild_index(store)
+    if not index_is_fresh(store) and not refresh_index(
+            store, allow_full=getattr(store, "path", None) is None):
+        raise IndexStale("the search index is being brought up to date after a write; "
+                         "try again in a moment")
     if len(query) >= 3:
         where, params = _MATCH, {"phrase": '"' + query.replace('"', '""') + '"'}
     else:

@@ -89,7 +89,10 @@ def parse_iri(raw: str | None) -> ox.NamedNode:
     if not _IRI.match(text):
         raise BadInput("expected an absolute IRI, e.g. https://w3id.org/bpss-kg/id/place/370502",
                        Location(value=text))
-    return ox.NamedNode(text)
+    try:
+        return ox.NamedNode(text)
+    except ValueError as error:  # e.g. a code point no IRI may hold (U+FFFD from %FF%FE)
+        raise BadInput(f"not a valid IRI: {error}", Location(value=text)) from None
 
 
 def _value(term: object, labels: LabelBook, lang: str) -> Value:

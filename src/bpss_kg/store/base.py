@@ -100,9 +100,9 @@ class Store(Protocol):
         """Every quad, or those of one graph."""
         ...
 
-    def subject_object_pairs(self, predicate: NamedNode) -> Iterable[tuple[Term, Term]]:
-        """(subject, object) of every quad with ``predicate``, in any graph (a pair stated in
-        several graphs comes once per graph). A scan of one index where the store has one."""
+    def predicate_quads(self, predicate: NamedNode) -> Iterable[tuple[Term, Term, GraphName]]:
+        """(subject, object, graph) of every quad with ``predicate``, in any graph. A scan of
+        one index where the store has one."""
         ...
 
     def dump(self, output: IO[bytes], fmt: RdfFormat, graph: GraphName | None = None) -> None:

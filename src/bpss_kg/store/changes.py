@@ -8,16 +8,26 @@ leaves at worst a graph marked changed that did not change (it is validated agai
 never the opposite. A write whose graphs cannot be told (a bulk load of a quad file, an update
 touching ``GRAPH ?g``) notes "unknown": everything counts as changed after it.
 
+Readers that derive data from the store (search index, summaries, validation runs) remember the
+``sequence`` they read at; ``sequence`` counts only *finished* writes, so a reader that starts
+while a write is under way stamps its result with the number before that write and brings
+itself up to date once the write has finished. A write is bracketed by ``note`` and ``done``
+(``writing``); on reopening after a crash every noted write counts as finished, since the store
+now holds either its before or its after state and both are "changed" for the graphs noted.
+
 The journal is a small JSON file (``changes.json``) replaced atomically; an in-memory store keeps
-it in memory. The store's single-writer lock also guards the journal.
+it in memory. Threads of one process share the journal under a lock; other processes only read
+it (the store's single-writer lock keeps them from writing).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib.term import Variable
@@ -32,45 +42,79 @@ class ChangeJournal:
 
     def __init__(self, folder: Path | None) -> None:
         self._file = folder / JOURNAL_FILE if folder is not None else None
+        self._lock = threading.RLock()
         # A new (or unreadable) journal starts from the clock, in microseconds: above any
         # number an earlier journal of this store handed out, and everything before it is
         # unknown, so no stale run can take its data for unchanged.
-        self.sequence = time.time_ns() // 1000
-        self.unknown_since = self.sequence
+        self._noted = time.time_ns() // 1000
+        self.unknown_since = self._noted
         self.graphs: dict[str, int] = {}
-        if self._file is not None and self._file.is_file():
-            try:
-                data = json.loads(self._file.read_text(encoding="utf-8"))
-                self.sequence = int(data["sequence"])
-                self.unknown_since = int(data["unknown_since"])
-                self.graphs = {str(k): int(v) for k, v in data["graphs"].items()}
-            except (ValueError, KeyError, TypeError, AttributeError):
-                pass  # keep the fresh, all-unknown state
+        self._pending: set[int] = set()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the file again (a reader in another process than the writer)."""
+        if self._file is None or not self._file.is_file():
+            return
+        try:
+            data = json.loads(self._file.read_text(encoding="utf-8"))
+            noted = int(data["sequence"])
+            unknown_since = int(data["unknown_since"])
+            graphs = {str(k): int(v) for k, v in data["graphs"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return  # keep the fresh, all-unknown state
+        with self._lock:
+            self._noted, self.unknown_since, self.graphs = noted, unknown_since, graphs
+            self._pending.clear()
+
+    @property
+    def sequence(self) -> int:
+        """The number of the last finished write: what a reader that starts now sees."""
+        with self._lock:
+            return min(self._pending) - 1 if self._pending else self._noted
 
     def note(self, graphs: Iterable[str] | None) -> int:
-        """Record that ``graphs`` (None: any graph) may change now; returns the new number."""
-        self.sequence += 1
-        if graphs is None:
-            self.unknown_since = self.sequence
-            self.graphs = {}  # superseded by the unknown mark
-        else:
-            for graph in graphs:
-                self.graphs[graph] = self.sequence
-        self._save()
-        return self.sequence
+        """Record that ``graphs`` (None: any graph) may change now; returns the new number,
+        to be passed to ``done`` once the write has finished or failed."""
+        with self._lock:
+            self._noted += 1
+            number = self._noted
+            if graphs is None:
+                self.unknown_since = number
+                self.graphs = {}  # superseded by the unknown mark
+            else:
+                for graph in graphs:
+                    self.graphs[graph] = number
+            self._pending.add(number)
+            self._save()
+            return number
+
+    def done(self, number: int) -> None:
+        with self._lock:
+            self._pending.discard(number)
+
+    @contextmanager
+    def writing(self, graphs: Iterable[str] | None) -> Iterator[int]:
+        """Bracket one write of ``graphs`` (see the module docstring)."""
+        number = self.note(graphs)
+        try:
+            yield number
+        finally:
+            self.done(number)
 
     def changed_since(self, sequence: int) -> set[str] | None:
         """The graphs that may have changed after ``sequence``; None when that is unknown."""
-        if self.unknown_since > sequence:
-            return None
-        return {graph for graph, seen in self.graphs.items() if seen > sequence}
+        with self._lock:
+            if self.unknown_since > sequence:
+                return None
+            return {graph for graph, seen in self.graphs.items() if seen > sequence}
 
     def _save(self) -> None:
         if self._file is None:
             return
-        data = {"sequence": self.sequence, "unknown_since": self.unknown_since,
+        data = {"sequence": self._noted, "unknown_since": self.unknown_since,
                 "graphs": dict(sorted(self.graphs.items()))}
-        temporary = self._file.with_suffix(".tmp")
+        temporary = self._file.with_name(f".{JOURNAL_FILE}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(data, indent=0), encoding="utf-8")
         os.replace(temporary, self._file)
 

@@ -6,16 +6,26 @@ Layout of a store directory::
       active -> data-000002      symlink to the live Oxigraph database
       data-000002/               the database (RocksDB)
       changes.json               which graphs each write may have changed (see changes.py)
+      snapshots/gen-000007/      immutable checkpoints for readers in other processes
+      snapshots/gen-000007.lease   held (shared flock) by every process reading that checkpoint
 
 A load is written into a copy of the live database (``Store.backup``: hard links, cheap) with
 Oxigraph's fast bulk loader; only when every document has loaded does ``active`` switch to the
 copy, by an atomic rename. A syntax error, a full disk or a ``SIGKILL`` half-way leaves
 ``active`` pointing at the untouched old database; leftovers are removed at the next open.
+
+Readers in other processes (the server's query workers; CLI commands while ``bpss-kg serve``
+holds the store) never open the live database: RocksDB allows one writer, and a read-only open
+of a database another process writes is undefined behaviour. They open a checkpoint instead
+(``snapshot``: a flush and a directory of hard links, made by the writer after every write) and
+hold a shared lock on its lease file while they read; the writer deletes a checkpoint only when
+it can take that lock exclusively.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import os
 import re
@@ -26,14 +36,52 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from ..errors import BadInput, Location, StoreError
+from ..errors import BadInput, Location, StoreError, StoreInUse
 from ..input_bounds import bounded, check_document
 from .base import GraphName, LoadSource, Progress, QueryResult, Store, Term
 from .changes import DEFAULT_GRAPH, ChangeJournal, graphs_written
+from .sparql_text import declares_dataset
 
 ACTIVE_LINK = "active"
 SNAPSHOTS = "snapshots"
 _DATA_DIR = re.compile(r"^data-(\d{6})$")
+_SNAPSHOT_DIR = re.compile(r"^gen-(\d{6,})$")
+_STAGING = re.compile(r"^(data-\d{6}|\.gen-\d{6,}\.partial)$")
+
+
+def lease_file(snapshot: Path) -> Path:
+    """The file whose shared lock keeps ``snapshot`` from being deleted."""
+    return snapshot.with_name(snapshot.name + ".lease")
+
+
+def take_lease(snapshot: Path) -> int | None:
+    """A shared lock on ``snapshot``'s lease (its file descriptor), or None when the snapshot
+    is gone or going (its writer deleted or is deleting it)."""
+    try:
+        fd = os.open(lease_file(snapshot), os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_SH)  # waits while a deleter holds it
+    if os.fstat(fd).st_nlink == 0 or not snapshot.is_dir():
+        os.close(fd)
+        return None
+    return fd
+
+
+def release_lease(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def snapshots_of(root: Path) -> list[Path]:
+    """The complete checkpoints under a store directory, newest first."""
+    folder = root / SNAPSHOTS
+    if not folder.is_dir():
+        return []
+    found = [(int(m.group(1)), p) for p in folder.iterdir()
+             if (m := _SNAPSHOT_DIR.match(p.name)) and p.is_dir()]
+    return [p for _, p in sorted(found, reverse=True)]
 
 
 class _CountingReader:
@@ -68,7 +116,7 @@ def _syntax_error(source: LoadSource, error: SyntaxError) -> BadInput:
 def _io_error(root: Path, error: OSError) -> StoreError:
     text = str(error)
     if "lock" in text.lower():
-        return StoreError(
+        return StoreInUse(
             "the store is in use by another process (is `bpss-kg serve` running on it?)",
             Location(file=str(root)),
         )
@@ -88,6 +136,9 @@ class OxigraphStore:
         self.union_default_graph = union_default_graph
         self.read_only = read_only
         self._root = Path(path) if path is not None else None
+        self._lease: int | None = None
+        self._snapshot_number = 0
+        self.snapshot_of: Path | None = None  # set on checkpoint views: the store they copy
         self.description = f"oxigraph:{self._root}" if self._root else "oxigraph:memory"
         self._db = self._open()
         self.changes = ChangeJournal(self._root)
@@ -98,19 +149,34 @@ class OxigraphStore:
         return self._root
 
     @classmethod
-    def open_snapshot(cls, path: Path) -> OxigraphStore:
-        """A read-only view of a checkpoint made by ``snapshot`` (for worker processes)."""
+    def open_snapshot(cls, path: Path, *, journal: ChangeJournal | None = None,
+                      lease: int | None = None) -> OxigraphStore:
+        """A read-only view of a checkpoint made by ``snapshot``; ``lease`` (from
+        ``take_lease``) is released on ``close``."""
         store = cls.__new__(cls)
         store.union_default_graph = True
         store.read_only = True
         store._root = None
+        store._lease = lease
+        store.snapshot_of = path.parent.parent
         store.description = f"oxigraph-snapshot:{path}"
-        store.changes = ChangeJournal(None)
+        store.changes = journal or ChangeJournal(None)
         try:
             store._db = ox.Store.read_only(str(path))
         except OSError as error:
+            release_lease(lease)
             raise _io_error(path, error) from error
         return store
+
+    @classmethod
+    def open_latest_snapshot(cls, root: Path) -> OxigraphStore | None:
+        """The newest checkpoint that the process holding the store made (``bpss-kg serve``
+        makes one after every write), read-only and leased; None when there is none."""
+        for candidate in snapshots_of(root):
+            lease = take_lease(candidate)
+            if lease is not None:
+                return cls.open_snapshot(candidate, journal=ChangeJournal(root), lease=lease)
+        return None
 
     # -- opening -----------------------------------------------------------------------------
     def _open(self) -> ox.Store:
@@ -160,13 +226,30 @@ class OxigraphStore:
 
     def _remove_leftovers(self) -> None:
         """Delete databases other than the active one (an interrupted or replaced load), and
-        query snapshots of an earlier run (no query worker outlives the process that wrote)."""
+        the checkpoints of an earlier run that no reader holds."""
         assert self._root is not None
-        shutil.rmtree(self._root / SNAPSHOTS, ignore_errors=True)
+        self.prune_snapshots(keep=())
         active = self._active_dir().name
         for entry in self._root.iterdir():
             if _DATA_DIR.match(entry.name) and entry.name != active:
                 shutil.rmtree(entry, ignore_errors=True)
+
+    def prune_snapshots(self, keep: Iterable[Path]) -> None:
+        """Delete the checkpoints not in ``keep`` that no process holds a lease on."""
+        if self._root is None:
+            return
+        folder = self._root / SNAPSHOTS
+        if not folder.is_dir():
+            return
+        kept = {Path(p) for p in keep}
+        for entry in folder.iterdir():
+            if _STAGING.match(entry.name):  # a checkpoint whose making was interrupted
+                shutil.rmtree(entry, ignore_errors=True)
+            elif _SNAPSHOT_DIR.match(entry.name) and entry not in kept:
+                _delete_unleased(entry)
+            elif entry.name.endswith(".lease") and not (folder / entry.name[:-6]).exists():
+                with contextlib.suppress(FileNotFoundError):
+                    entry.unlink()
 
     def _next_dir(self) -> Path:
         assert self._root is not None
@@ -187,7 +270,8 @@ class OxigraphStore:
         try:
             return self._db.query(
                 sparql,
-                use_default_graph_as_union=self.union_default_graph and not default_graphs,
+                use_default_graph_as_union=self.union_default_graph and not default_graphs
+                and not named_graphs and not declares_dataset(sparql),
                 default_graph=default_graphs or None,
                 named_graphs=named_graphs or None,
                 substitutions=substitutions or None,
@@ -205,8 +289,8 @@ class OxigraphStore:
     def quads(self, graph: GraphName | None = None) -> Iterable[ox.Quad]:
         return self._db.quads_for_pattern(None, None, None, graph)
 
-    def subject_object_pairs(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term]]:
-        return ((q.subject, q.object)
+    def predicate_quads(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term, GraphName]]:
+        return ((q.subject, q.object, q.graph_name)
                 for q in self._db.quads_for_pattern(None, predicate, None, None))
 
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: GraphName | None = None) -> None:
@@ -230,22 +314,22 @@ class OxigraphStore:
     def _update(self, sparql: str, graphs: set[str] | None) -> None:
         """Run an update that may write ``graphs`` (None: any), noting them first."""
         self._check_writable()
-        self.changes.note(graphs)
-        try:
-            self._db.update(sparql)
-        except SyntaxError as error:
-            raise BadInput(f"SPARQL Update syntax error: {error}") from error
-        except OSError as error:
-            raise _io_error(self._root or Path(":memory:"), error) from error
+        with self.changes.writing(graphs):
+            try:
+                self._db.update(sparql)
+            except SyntaxError as error:
+                raise BadInput(f"SPARQL Update syntax error: {error}") from error
+            except OSError as error:
+                raise _io_error(self._root or Path(":memory:"), error) from error
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self._check_writable()
         quads = list(quads)
-        self.changes.note({_graph_key(q.graph_name) for q in quads})
-        try:
-            self._db.extend(quads)
-        except OSError as error:
-            raise _io_error(self._root or Path(":memory:"), error) from error
+        with self.changes.writing({_graph_key(q.graph_name) for q in quads}):
+            try:
+                self._db.extend(quads)
+            except OSError as error:
+                raise _io_error(self._root or Path(":memory:"), error) from error
 
     def copy_graph_from(self, source: Store, graph: ox.NamedNode) -> None:
         """Copy one graph of ``source`` into this store, which must be a private working copy
@@ -259,13 +343,13 @@ class OxigraphStore:
 
     def add_document(self, graph: ox.NamedNode, data: bytes, fmt: ox.RdfFormat) -> None:
         self._check_writable()
-        self.changes.note({graph.value})
-        try:
-            self._db.load(data, fmt, to_graph=graph)  # one transaction
-        except SyntaxError as error:
-            raise BadInput(f"syntax error: {error}") from error
-        except OSError as error:
-            raise _io_error(self._root or Path(":memory:"), error) from error
+        with self.changes.writing({graph.value}):
+            try:
+                self._db.load(data, fmt, to_graph=graph)  # one transaction
+            except SyntaxError as error:
+                raise BadInput(f"syntax error: {error}") from error
+            except OSError as error:
+                raise _io_error(self._root or Path(":memory:"), error) from error
 
     def replace_graph(self, graph: ox.NamedNode, triples: Iterable[ox.Triple]) -> None:
         """Drop and refill a graph in one update request, so readers never see it half-done."""
@@ -286,7 +370,10 @@ class OxigraphStore:
     def load(self, sources: list[LoadSource], progress: Progress | None = None) -> int:
         """Load every source or none (see the module docstring)."""
         self._check_writable()
-        self.changes.note(_graphs_loaded(sources))
+        with self.changes.writing(_graphs_loaded(sources)):
+            return self._load(sources, progress)
+
+    def _load(self, sources: list[LoadSource], progress: Progress | None) -> int:
         if self._root is None:
             self._load_in_transaction(sources, progress)
             return len(self._db)
@@ -342,22 +429,28 @@ class OxigraphStore:
         self._db.flush()
 
     def snapshot(self) -> Path | None:
-        """A new immutable checkpoint of the live database, for read-only query workers.
+        """A new immutable checkpoint of the live database, for readers in other processes.
 
         None for an in-memory store. Checkpoints share unchanged files with the live database
-        through hard links, so taking one costs a flush and a directory of links.
+        through hard links, so taking one costs a flush and a directory of links. It is made
+        under a staging name and renamed when complete, with its lease file beside it.
         """
         if self._root is None or self.read_only:
             return None
         folder = self._root / SNAPSHOTS
         folder.mkdir(exist_ok=True)
-        numbers = [int(p.name.split("-")[1]) for p in folder.glob("gen-*")]
-        target = folder / f"gen-{max(numbers, default=0) + 1:06d}"
+        existing = [int(m.group(1)) for p in folder.iterdir()
+                    if (m := _SNAPSHOT_DIR.match(p.name))]
+        self._snapshot_number = max([self._snapshot_number, *existing]) + 1
+        name = f"gen-{self._snapshot_number:06d}"
+        staging, target = folder / f".{name}.partial", folder / name
         try:
             self._db.flush()
-            self._db.backup(str(target))
+            self._db.backup(str(staging))
+            lease_file(target).touch()
+            os.rename(staging, target)
         except OSError as error:
-            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
             raise _io_error(self._root, error) from error
         return target
 
@@ -373,6 +466,30 @@ class OxigraphStore:
             with contextlib.suppress(OSError):
                 self._db.flush()
         self._db = None  # type: ignore[assignment]
+        release_lease(self._lease)
+        self._lease = None
+
+
+def _delete_unleased(snapshot: Path) -> bool:
+    """Delete a checkpoint unless a reader holds its lease; True when deleted."""
+    lease = lease_file(snapshot)
+    try:
+        fd = os.open(lease, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        shutil.rmtree(snapshot, ignore_errors=True)
+        return True
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        # Unlink the lease before the data: a reader waiting for the lock then finds it gone.
+        with contextlib.suppress(FileNotFoundError):
+            lease.unlink()
+        shutil.rmtree(snapshot, ignore_errors=True)
+        return True
+    finally:
+        os.close(fd)
 
 
 def parse_sources(sources: list[LoadSource], progress: Progress | None = None) -> list[ox.Quad]:

@@ -11,6 +11,11 @@ Results are serialized inside the worker with pyoxigraph, so only bytes cross th
 cap is enforced while iterating: over the cap the query fails with ``ResultTooLarge`` instead of
 returning a silently truncated answer.
 
+Workers never outlive the server: each watches its parent and exits as soon as it is gone (the
+GIL is free while Oxigraph evaluates, so the watch runs even mid-query), and SIGTERM ends a
+worker at once. A worker holds a lease on the checkpoint it reads (see ``oxigraph.py``), so the
+writer deletes only checkpoints no worker reads.
+
 Stores without checkpoints (in-memory, remote) run queries inline with the same serialization.
 
 Answers are kept per checkpoint (``answer_cache``): asking the same thing again before the next
@@ -22,9 +27,11 @@ from __future__ import annotations
 import contextlib
 import io
 import multiprocessing
+import os
 import queue
-import shutil
+import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -35,6 +42,8 @@ import pyoxigraph as ox
 from ..errors import BadInput, QueryTimeout, ResultTooLarge, StoreError
 from .answer_cache import AnswerCache, cache_key
 from .base import Store, Term
+from .oxigraph import release_lease, take_lease
+from .sparql_text import declares_dataset
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -150,15 +159,30 @@ def _query_raw(db: ox.Store, request: QueryRequest) -> object:
     substitutions = {ox.Variable(k): _term_from_nt(v) for k, v in request.bindings.items()}
     default = [ox.NamedNode(g) for g in request.default_graphs] or None
     named = [ox.NamedNode(g) for g in request.named_graphs] or None
-    return db.query(request.sparql,
-                    use_default_graph_as_union=request.union_default_graph and default is None,
+    union = (request.union_default_graph and default is None and named is None
+             and not declares_dataset(request.sparql))
+    return db.query(request.sparql, use_default_graph_as_union=union,
                     default_graph=default, named_graphs=named,
                     substitutions=substitutions or None)
 
 
-def _worker_main(conn: Connection) -> None:
+def _watch_parent(parent: int) -> None:
+    """Exit this process as soon as its parent has gone (the worker is then an orphan)."""
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _worker_main(conn: Connection, parent: int) -> None:
     """Loop of a query worker process: open the named snapshot, run, serialize, reply."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="bpss-kg-parent-watch").start()
+    if os.getppid() != parent:  # the parent went before the watch started
+        os._exit(0)
     opened: str | None = None
+    lease: int | None = None
     db: ox.Store | None = None
     while True:
         try:
@@ -171,6 +195,10 @@ def _worker_main(conn: Connection) -> None:
         try:
             if snapshot != opened:
                 db = None
+                release_lease(lease)
+                lease, opened = take_lease(Path(snapshot)), None
+                if lease is None:
+                    raise OSError(f"the store checkpoint {snapshot} is gone")
                 db = ox.Store.read_only(snapshot)
                 opened = snapshot
             assert db is not None
@@ -191,8 +219,8 @@ def _worker_main(conn: Connection) -> None:
 class _Worker:
     def __init__(self, context: multiprocessing.context.BaseContext) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child,), daemon=True,
-                                       name="bpss-kg-query-worker")
+        self.process = context.Process(target=_worker_main, args=(child, os.getpid()),
+                                       daemon=True, name="bpss-kg-query-worker")
         self.process.start()
         child.close()
         self.snapshot: str | None = None
@@ -320,19 +348,19 @@ class QueryService:
         self._add_worker()
 
     def after_write(self) -> None:
-        """Take a new checkpoint so that the next queries see the write; drop unused ones."""
+        """Take a new checkpoint so that the next queries see the write; delete the older
+        checkpoints that no worker reads any more."""
         snapshot = getattr(self.store, "snapshot", None)
         if self._snapshot is None or not callable(snapshot):
             return
+        current = snapshot()  # outside the lock: workers are taken and replaced meanwhile
         with self._lock:
-            previous = self._snapshot
-            self._snapshot = snapshot()
+            self._snapshot = current
             if self.answers is not None:
-                self.answers.new_state(str(self._snapshot))
-            in_use = {w.snapshot for w in self._workers} | {str(self._snapshot)}
-        for path in previous.parent.iterdir():
-            if str(path) not in in_use and path != self._snapshot:
-                shutil.rmtree(path, ignore_errors=True)
+                self.answers.new_state(str(current))
+        prune = getattr(self.store, "prune_snapshots", None)
+        if callable(prune):
+            prune(keep=(current,))
 
     def close(self) -> None:
         with self._lock:

@@ -420,11 +420,11 @@ class RemoteStore:
                       for t in self.graph_triples(name)]
         return quads
 
-    def subject_object_pairs(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term]]:
+    def predicate_quads(self, predicate: ox.NamedNode) -> Iterable[tuple[Term, Term, GraphName]]:
         # Named graphs only, like ``quads``: a remote default graph is often their union.
-        result = self.query("SELECT ?s ?o ?p WHERE { GRAPH ?g { ?s ?p ?o } }",
+        result = self.query("SELECT ?s ?o ?g ?p WHERE { GRAPH ?g { ?s ?p ?o } }",
                             bindings={"p": predicate})
-        return [(s["s"], s["o"]) for s in result]  # type: ignore[union-attr]
+        return [(s["s"], s["o"], s["g"]) for s in result]  # type: ignore[union-attr]
 
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: GraphName | None = None) -> None:
         if graph is None:
@@ -444,7 +444,13 @@ class RemoteStore:
             raise BadInput("not a SPARQL Update request")
         wrapper.setQuery(sparql)
         wrapper.queryType = "INSERT"  # sent as update=, whatever SPARQLWrapper guessed
-        self._run(wrapper, None)
+        try:
+            self._run(wrapper, None)
+        except BadInput as error:
+            if self.update_endpoint == self.endpoint:
+                error.message += (" (updates went to the query endpoint: give the update "
+                                  "endpoint in BPSS_KG_STORE_UPDATE)")
+            raise
         self._excluded = None
 
     def _insert(self, graph: ox.NamedNode, triples: list[ox.Triple], *, drop: bool) -> None:
@@ -541,7 +547,7 @@ def _short(error: Exception) -> str:
     text = str(error)
     text = text.split("Response:", 1)[-1] if "Response:" in text else text
     text = text.replace("\\n", " ")
-    text = re.sub(r"b'|'$", "", text.strip())
+    text = re.sub(r"^b(['\"])|['\"]$", "", text.strip())
     return " ".join(text.split())[:400]
 
 
