@@ -112,10 +112,11 @@ def test_deeply_nested_json_ld_no_longer_crashes_the_process(store, tmp_path):
 
 def test_a_literal_past_the_bound_is_refused(store, tmp_path, monkeypatch):
     monkeypatch.setenv("BPSS_KG_MAX_LITERAL_CHARS", "1000")
-    xml = tmp_path / "long.rdf"
-    xml.write_text('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+    xml = tmp_path / "long.rdf"  # 11 references to a 100-character entity in one literal
+    xml.write_text('<!DOCTYPE rdf:RDF [<!ENTITY x "' + "x" * 100 + '">]>'
+                   '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
                    'xmlns:ex="urn:ex#"><rdf:Description rdf:about="urn:s"><ex:p>'
-                   + "x" * 1001 + "</ex:p></rdf:Description></rdf:RDF>", encoding="utf-8")
+                   + "&x;" * 11 + "</ex:p></rdf:Description></rdf:RDF>", encoding="utf-8")
     before = contents(store)
     code, output = run("load", str(xml), "--store", str(store))
     assert code == 2 and "a literal of more than 1,000 characters" in output

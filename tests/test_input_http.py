@@ -26,6 +26,7 @@ DATA = Path(__file__).resolve().parent / "data"
 TOKEN = "input-token-3b9e"
 BPSS_KG = str(Path(sys.executable).with_name("bpss-kg"))
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+SERVED: dict[str, Path] = {}  # base URL -> the store it serves
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +52,7 @@ def base(tmp_path_factory):
             assert time.monotonic() < deadline and process.poll() is None, \
                 process.stdout.read1().decode() if process.stdout else ""
             time.sleep(0.5)
+        SERVED[url] = store
         yield url
     finally:
         process.terminate()
@@ -150,3 +152,23 @@ def test_sparqlwrapper_json_ld_and_n3_on_a_construct(base):
     client.setReturnFormat(N3)
     turtle = client.queryAndConvert()
     assert len(Graph().parse(data=turtle, format="turtle")) == len(graph)
+
+
+def test_relative_iris_in_a_default_graph_payload_resolve_against_the_request_url(base):
+    status, _ = write(base, "POST", "default", b"<#x> <http://purl.org/dc/terms/source> <> .",
+                      "text/turtle")
+    assert status in (201, 204)
+    rows = _select(base, "SELECT ?s ?o WHERE { ?s <http://purl.org/dc/terms/source> ?o }")
+    assert {"s": f"{base}/graph-store?default#x", "o": f"{base}/graph-store?default"} in rows
+
+
+def test_load_beside_the_server_sends_relative_iris_resolved_against_base(base, tmp_path):
+    data = tmp_path / "rel.ttl"
+    data.write_text("<#part> <http://purl.org/dc/terms/isPartOf> <> .", encoding="utf-8")
+    store = SERVED[base]
+    done = subprocess.run([BPSS_KG, "load", str(data), "--graph", "http://example.org/graphs/rel",
+                           "--base", "https://example.org/docs/rel", "--store", str(store),
+                           "--token", TOKEN], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr + done.stdout
+    rows = _select(base, "SELECT ?s WHERE { GRAPH <http://example.org/graphs/rel> { ?s ?p ?o } }")
+    assert rows == [{"s": "https://example.org/docs/rel#part"}]
