@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -165,12 +165,33 @@ def load(
         total = sum(s.size for s in sources)
         with _progress(total) as bar:
             task = bar.add_task("loading", total=total)
-            report = loading.load_sources(db, sources, lambda n: bar.advance(task, n))
+            report = _audited(db, "cli load", _graphs_of(sources), lambda: loading.load_sources(
+                db, sources, lambda n: bar.advance(task, n)))
         out.print(f"loaded {len(report.documents)} document(s): "
                   f"{report.quads_after - report.quads_before:+,} quads, "
                   f"{report.quads_after:,} in the store")
         if not no_summaries:
             _refresh_summaries(db)
+
+
+T = TypeVar("T")
+
+
+def _audited(db: Store, action: str, graphs: set[str] | None, do: Callable[[], T]) -> T:
+    """Run a write of this command through the write gate: recorded in the audit log as the
+    person at the command line, with the triples it added and removed."""
+    from .access import AccessRegistry, command_line_writer
+    from .writes import WriteGate
+
+    registry = AccessRegistry(getattr(db, "path", None) or Settings.from_env().state_dir)
+    return WriteGate(db, registry, after_write=lambda: None).write(
+        command_line_writer(), action, graphs, do)[0]
+
+
+def _graphs_of(sources: list) -> set[str] | None:  # type: ignore[type-arg]
+    from .store.oxigraph import _graphs_loaded
+
+    return _graphs_loaded(sources)
 
 
 def _load_through_service(url: str, token: str | None, sources: list) -> None:  # type: ignore[type-arg]
@@ -215,7 +236,10 @@ def load_list(
     """Replace the national service list by the one built from TABLE."""
     with opened_store(store, how_to_write="stop it to replace the national list (an admin "
                       "can also PUT the national graph through /graph-store)") as db:
-        count = loading.load_national_list(db, table)
+        from .namespaces import NATIONAL_GRAPH
+
+        count = _audited(db, "cli load-list", {str(NATIONAL_GRAPH)},
+                         lambda: loading.load_national_list(db, table))
         out.print(f"national list replaced: {count:,} triples from {table}")
 
 
@@ -369,7 +393,13 @@ def import_table(
         return
     with opened_store(store, read=dry_run) as db:
         try:
-            preview = run_import(db, table, county, dry_run=dry_run, indicators=indicators)
+            if dry_run:
+                preview = run_import(db, table, county, dry_run=True, indicators=indicators)
+            else:
+                from .namespaces import county_graph
+
+                preview = _audited(db, "cli import", {str(county_graph(county))},
+                                   lambda: run_import(db, table, county, indicators=indicators))
         except BpssError as error:
             fail(error)
         if preview.ok and not dry_run:
@@ -473,7 +503,7 @@ def restore_store(
     from .backup import restore
 
     with opened_store(store, how_to_write="restore into a store no server holds") as db:
-        manifest = restore(db, source)
+        manifest = _audited(db, "cli restore", None, lambda: restore(db, source))
     out.print(f"restored {manifest['quads']:,} quads from {source} (ontology "
               f"{manifest['ontology_version']}, shapes {manifest['shapes_version']})")
 
@@ -791,8 +821,8 @@ def pull(
                       "/graph-store with a token") as db:
         remote = _remote(endpoint, None, gsp, None)
         target = ox.NamedNode(as_graph) if as_graph else None
-        report = run_pull(db, remote, ox.NamedNode(graph), target,
-                          allow_violations=allow_violations)
+        report = _audited(db, "cli pull", {(as_graph or graph)}, lambda: run_pull(
+            db, remote, ox.NamedNode(graph), target, allow_violations=allow_violations))
         from .derived import bring_up_to_date
 
         bring_up_to_date(db)

@@ -22,14 +22,21 @@ from .store.base import Store
 from .store.changes import DEFAULT_GRAPH
 
 T = TypeVar("T")
+IMAGE_LIMIT = 200_000  # triples; a larger graph's changes are not counted (a bulk load)
+_SIZE = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 def _image(store: Store, graph: str) -> set[bytes] | None:
-    """A graph's triples as N-Triples lines (to count what a write adds and removes)."""
+    """A graph's triples as N-Triples lines (to count what a write adds and removes); None
+    for a graph too large to hold twice in memory."""
     target: ox.NamedNode | ox.DefaultGraph = (
         ox.DefaultGraph() if graph == DEFAULT_GRAPH else ox.NamedNode(graph))
-    if isinstance(target, ox.NamedNode) and target not in store.named_graphs():
-        return set()
+    if isinstance(target, ox.NamedNode):
+        if target not in store.named_graphs():
+            return set()
+        rows = list(store.query(_SIZE, bindings={"g": target}))  # type: ignore[arg-type]
+        if rows and int(rows[0]["n"].value) > IMAGE_LIMIT:
+            return None
     buffer = io.BytesIO()
     store.dump(buffer, ox.RdfFormat.N_TRIPLES, target)
     return set(buffer.getvalue().splitlines())
