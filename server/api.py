@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from bpss_kg.errors import BadInput
 from bpss_kg.openapi import openapi_document
-from bpss_kg.queries import find_query, library
+from bpss_kg.queries import library, library_query
 from bpss_kg.store.query_service import (
     NotAcceptable,
     QueryAnswer,
@@ -45,7 +45,7 @@ def _wanted_format() -> str:
 @blueprint.get("/queries/<name>")
 def run_query(name: str) -> Response:
     ctx = context()
-    query = find_query(name)
+    query = library_query(name)
     values = {k: v for k, v in request.args.items() if k not in RESERVED}
     if any(len(request.args.getlist(k)) > 1 for k in values):
         raise BadInput("each parameter may be given once")
@@ -67,7 +67,7 @@ def run_query(name: str) -> Response:
 
 @blueprint.get("/queries/<name>/text")
 def query_text(name: str) -> Response:
-    return jsonify(find_query(name).to_dict())
+    return jsonify(library_query(name).to_dict())
 
 
 @blueprint.get("/openapi.json")

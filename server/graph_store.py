@@ -17,6 +17,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from bpss_kg.errors import BadInput, NotFound, ResultTooLarge
+from bpss_kg.input_bounds import bounded, check_document
+from bpss_kg.loading import checked_base
 from bpss_kg.store.changes import DEFAULT_GRAPH
 from bpss_kg.store.query_service import NotAcceptable
 
@@ -56,6 +58,15 @@ def _exists(target: ox.NamedNode | ox.DefaultGraph) -> bool:
     return target in store.named_graphs()
 
 
+def _base(target: ox.NamedNode | ox.DefaultGraph) -> str:
+    """Base IRI of a payload's relative IRIs: ``?base=IRI``, else the graph's IRI, else (for
+    ``?default``) the request's own URL."""
+    given = request.args.get("base")
+    if given:
+        return checked_base(given)
+    return target.value if isinstance(target, ox.NamedNode) else request.url
+
+
 _FORMAT_NAME = {"text/turtle": "turtle", "application/n-triples": "ntriples",
                 "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml"}
 
@@ -79,10 +90,11 @@ def _payload(target: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
     if fmt is None:
         raise BadInput(f"unsupported Content-Type {request.mimetype!r}; use one of "
                        f"{', '.join(MEDIA)}")
-    base = target.value if isinstance(target, ox.NamedNode) else None
+    data = request.get_data()
+    check_document(fmt, "the payload", data=data)  # entity bombs, nesting (input_bounds)
     try:
-        quads = list(ox.parse(request.get_data(), format=fmt, base_iri=base,
-                              rename_blank_nodes=True))
+        quads = list(bounded(ox.parse(data, format=fmt, base_iri=_base(target),
+                                      rename_blank_nodes=True), "the payload"))
     except SyntaxError as error:
         raise BadInput(f"the payload is not valid {fmt.name}: {error}") from error
     if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):

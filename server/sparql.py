@@ -60,6 +60,22 @@ FORMAT_PARAM = {  # format= value → (results format, graph format)
     "ntriples": (None, "ntriples"),
     "nt": (None, "ntriples"),
     "rdfxml": (None, "rdfxml"),
+    # the spellings clients send: SPARQLWrapper's JSONLD, N3 (Turtle is N3), RDF, RDFXML;
+    # media types as values (SPARQLWrapper repeats format= with them, others send only them)
+    "json-ld": (None, "jsonld"),
+    "n3": (None, "turtle"),
+    "rdf": ("xml", "rdfxml"),
+    "rdf+xml": (None, "rdfxml"),
+    "application/sparql-results+json": ("json", None),
+    "application/sparql-results+xml": ("xml", None),
+    "application/json": ("json", "jsonld"),
+    "text/csv": ("csv", None),
+    "text/tab-separated-values": ("tsv", None),
+    "text/turtle": (None, "turtle"),
+    "text/n3": (None, "turtle"),
+    "application/ld+json": (None, "jsonld"),
+    "application/n-triples": (None, "ntriples"),
+    "application/rdf+xml": (None, "rdfxml"),
 }
 
 

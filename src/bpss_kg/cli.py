@@ -39,6 +39,11 @@ StoreOption = Annotated[
     typer.Option("--store", help="Store directory or SPARQL endpoint URL "
                  "[default: $BPSS_KG_STORE or ./bpss-store]", show_default=False),
 ]
+BaseOption = Annotated[
+    str | None,
+    typer.Option("--base", help="Base IRI for relative IRIs in the files "
+                 "[default: each file's own file: IRI]", show_default=False),
+]
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_STORE = 0, 1, 2, 3
 
 
@@ -140,6 +145,7 @@ def load(
     no_summaries: Annotated[bool, typer.Option(
         "--no-summaries", help="Do not bring the library queries' summaries up to date now "
         "(the next query or `bpss-kg summarize` will)")] = False,
+    base: BaseOption = None,
     token: TokenOption = None,
     store: StoreOption = None,
 ) -> None:
@@ -148,7 +154,7 @@ def load(
         fail(BadInput("give FILE... or --sample"))
     try:
         sources = loading.sample_sources() if sample else []
-        sources += [loading.source_for_file(Path(f), graph) for f in files or []]
+        sources += [loading.source_for_file(Path(f), graph, base) for f in files or []]
     except BpssError as error:
         fail(error)
     url = _served_at(store)
@@ -517,6 +523,12 @@ def validate(
                                               "date (YYYY-MM-DD) [default: today]")] = None,
     engine: Annotated[str, typer.Option("--engine", help="sparql (fast) or pyshacl "
                                         "(reference)")] = "sparql",
+    base: BaseOption = None,
+    national_layer: Annotated[bool | None, typer.Option(
+        "--national-layer/--no-national-layer", help="Validate FILEs as county data beside "
+        "the bundled ontology and national layer [default: with the bundled shapes; with "
+        "--shapes the files alone are the data graph, plain SHACL]", show_default=False)
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Check standard systems against the SHACL shapes; exit 0 conforms, 1 violations."""
@@ -535,7 +547,8 @@ def validate(
         fail(BadInput(f"--as-of expects YYYY-MM-DD, got {as_of!r}"))
     try:
         if files:
-            run = run_validation(files=list(files), shapes=shapes, as_of=day, engine=engine)
+            run = run_validation(files=list(files), shapes=shapes, as_of=day, engine=engine,
+                                 base=base, national_layer=national_layer)
             report = {"text": lambda: render_text(run), "json": lambda: render_json(run),
                       "turtle": lambda: render_turtle(run)}[fmt]()
         else:
@@ -558,6 +571,8 @@ def validate(
                           "turtle": lambda: render_turtle(run)}[fmt]()
     except BpssError as error:
         fail(error)
+    for warning in run.warnings:
+        err.print(f"注意 / warning: {warning}", markup=False, highlight=False, soft_wrap=True)
     sys.stdout.write(report)
     sys.stdout.flush()
     raise typer.Exit(EXIT_OK if run.conforms else EXIT_VIOLATIONS)

@@ -53,6 +53,8 @@ class Settings:
     data_license: str = "http://creativecommons.org/licenses/by/4.0/"
     """Licence of the published datasets (an IRI; check it with the data owner)."""
     max_upload_bytes: int = 50 * 1024 * 1024
+    max_literal_chars: int = 1_000_000
+    """Longest literal a document may hold (longer: refused, see input_bounds.py)."""
     query_workers: int = 2
     """Worker processes that run queries (each can be stopped at the time limit)."""
     answer_cache_mb: int = 64
@@ -78,6 +80,7 @@ class Settings:
             data_license=os.environ.get("BPSS_KG_DATA_LICENSE")
             or "http://creativecommons.org/licenses/by/4.0/",
             max_upload_bytes=_env_int("BPSS_KG_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
+            max_literal_chars=_env_int("BPSS_KG_MAX_LITERAL_CHARS", 1_000_000),
             query_workers=_env_int("BPSS_KG_QUERY_WORKERS", 2),
             answer_cache_mb=_env_int("BPSS_KG_ANSWER_CACHE_MB", 64),
         )

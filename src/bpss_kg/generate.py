@@ -464,9 +464,10 @@ def _national_quads() -> Iterator[ox.Quad]:
     data = resources.data_dir()
     for graph in (build_national_list(data / "national-list-2023.csv"),
                   build_divisions(default_divisions_csv())):
-        for line in ox.parse(graph.serialize(format="nt", encoding="utf-8"),
-                             format=ox.RdfFormat.N_TRIPLES):
-            yield ox.Quad(line.subject, line.predicate, line.object, national)
+        # rdflib serializes in hash order (it changes from run to run): sort the lines
+        lines = sorted(graph.serialize(format="nt", encoding="utf-8").splitlines())
+        for line in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES):
+            yield ox.Quad(stable(line.subject), line.predicate, stable(line.object), national)
     gbt43507 = ("GB/T 43507—2023", "县域基本公共服务标准体系建设指南", "2023-12-28")
     for number, zh, date in (gbt43507,):
         std = _b(ID["standard/GB-T-43507-2023"])

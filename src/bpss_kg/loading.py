@@ -25,13 +25,25 @@ class LoadReport:
     quads_after: int
 
 
-def source_for_file(path: Path, graph: str | None = None) -> LoadSource:
-    """A file to load; triples of a triple syntax go to ``graph`` (default graph if None)."""
+def source_for_file(path: Path, graph: str | None = None, base: str | None = None) -> LoadSource:
+    """A file to load; triples of a triple syntax go to ``graph`` (default graph if None).
+
+    Relative IRIs in the file resolve against ``base``, by default the file's own ``file:``
+    IRI (as rdflib, Jena and Oxigraph's own command line do)."""
     if not path.is_file():
         raise BadInput("no such file", Location(file=str(path)))
     fmt = rdf_format_for(path)
     target = ox.NamedNode(graph) if graph else None
-    return LoadSource(name=str(path), format=fmt, path=path, graph=target)
+    return LoadSource(name=str(path), format=fmt, path=path, graph=target,
+                      base_iri=checked_base(base) if base else path.resolve().as_uri())
+
+
+def checked_base(base: str) -> str:
+    """``base`` if it is an absolute IRI, else ``BadInput`` (a relative base resolves nothing)."""
+    try:
+        return ox.NamedNode(base).value
+    except ValueError as error:
+        raise BadInput(f"the base must be an absolute IRI, got {base!r} ({error})") from None
 
 
 def source_for_graph(name: str, graph: Graph, target: str) -> LoadSource:

@@ -133,9 +133,16 @@ class LibraryQuery:
         }
 
 
-def parse_query_file(path: Path) -> LibraryQuery:
-    """Read a library query and its header; a malformed header is ``BadInput`` with the line."""
-    text = path.read_text(encoding="utf-8")
+def parse_query_file(path: Path, *, require_titles: bool = True) -> LibraryQuery:
+    """Read a library query and its header; a malformed header is ``BadInput`` with the line.
+
+    A user's own query file needs no header (``require_titles=False``): its parameter lines,
+    if any, are read the same way."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise BadInput(f"a query file must be UTF-8 text ({error.reason} at byte "
+                       f"{error.start})", Location(file=str(path))) from None
     title: dict[str, str] = {}
     description: dict[str, str] = {}
     params: list[Parameter] = []
@@ -190,7 +197,7 @@ def parse_query_file(path: Path) -> LibraryQuery:
             last_key = None
         else:
             last_key = None
-    if "en" not in title or "zh" not in title:
+    if require_titles and ("en" not in title or "zh" not in title):
         raise BadInput("library query header needs title-zh and title-en",
                        Location(file=str(path)))
     if summary == "county" and not re.search(r"ORDER\s+BY\s+\?county\b", text, re.IGNORECASE):
@@ -211,29 +218,47 @@ def library(directory: Path | None = None) -> dict[str, LibraryQuery]:
     return {p.stem: parse_query_file(p) for p in sorted(folder.glob("*.rq"))}
 
 
-def find_query(name_or_path: str) -> LibraryQuery:
-    """A library query by name, or any ``.rq`` file by path."""
-    path = Path(name_or_path)
-    if path.suffix == ".rq" and path.is_file():
-        return parse_query_file(path)
-    if not _NAME.match(name_or_path):
-        raise NotFound(f"no query file or library query named {name_or_path!r}")
-    candidate = resources.queries_dir() / f"{name_or_path}.rq"
+def library_query(name: str) -> LibraryQuery:
+    """A query of the bundled library by name (never a path: names come from URLs too)."""
+    if not _NAME.match(name):
+        raise NotFound(f"no library query named {name!r}")
+    candidate = resources.queries_dir() / f"{name}.rq"
     if not candidate.is_file():
         names = ", ".join(library()) or "none"
-        raise NotFound(f"no library query named {name_or_path!r}; available: {names}")
+        raise NotFound(f"no library query named {name!r}; available: {names}")
     return parse_query_file(candidate)
 
 
+def find_query(name_or_path: str) -> LibraryQuery:
+    """A user's SPARQL file by path (its header is optional), or a library query by name."""
+    path = Path(name_or_path)
+    if path.is_file() and (path.suffix in (".rq", ".sparql") or not _NAME.match(name_or_path)):
+        return parse_query_file(path, require_titles=False)
+    if not _NAME.match(name_or_path):
+        raise NotFound(f"no query file or library query named {name_or_path!r}")
+    return library_query(name_or_path)
+
+
+def is_library_file(query: LibraryQuery) -> bool:
+    """True for a query of the bundled library (not a user's file that shares its name)."""
+    return query.path.resolve() == (resources.queries_dir() / f"{query.name}.rq").resolve()
+
+
 def run_library_query(store: Store, query: LibraryQuery, values: dict[str, str]) -> QueryResult:
-    """Run a library query: from the per-county summaries when they can answer it (same rows),
-    otherwise on the store."""
+    """Run a query: a library query from the per-county summaries when they can answer it
+    (same rows), otherwise on the store; a syntax error names the query file."""
     bindings = query.bind(values)
     from .summaries import summaries_for
 
-    summaries = summaries_for(store)
+    summaries = summaries_for(store) if is_library_file(query) else None
     if summaries is not None:
         answer = summaries.answer(query, bindings)
         if answer is not None:
             return answer
-    return store.query(query.text, bindings=bindings)
+    try:
+        return store.query(query.text, bindings=bindings)
+    except BadInput as error:
+        if error.where.file is None:
+            error.where = Location(file=str(query.path), line=error.where.line,
+                                   column=error.where.column)
+        raise

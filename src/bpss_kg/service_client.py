@@ -67,23 +67,15 @@ def load_through(url: str, token: str, sources: list[LoadSource]) -> int:
     """Every source's quads in one ``INSERT DATA`` sent to ``/update`` (one transaction on the
     server); returns the number of quads sent. Files are parsed here first, so a syntax
     error is reported with its file and line before anything is sent."""
-    from .store.oxigraph import _syntax_error
+    from .store.oxigraph import parse_sources
 
     blocks: dict[str, list[str]] = {}
     count = 0
-    for source in sources:
-        kwargs = {"input": source.data} if source.data is not None else {"path": str(source.path)}
-        try:
-            for quad in ox.parse(format=source.format, rename_blank_nodes=True, **kwargs):
-                graph = quad.graph_name
-                if isinstance(graph, ox.DefaultGraph) and source.graph is not None:
-                    graph = source.graph
-                key = str(graph) if isinstance(graph, ox.NamedNode) else ""
-                blocks.setdefault(key, []).append(f"{quad.subject} {quad.predicate} "
-                                                  f"{quad.object} .")
-                count += 1
-        except SyntaxError as error:
-            raise _syntax_error(source, error) from error
+    for quad in parse_sources(sources):  # base IRIs, bounds and errors as for a local load
+        graph = quad.graph_name
+        key = str(graph) if isinstance(graph, ox.NamedNode) else ""
+        blocks.setdefault(key, []).append(f"{quad.subject} {quad.predicate} {quad.object} .")
+        count += 1
     body = "INSERT DATA {\n" + "\n".join(
         (f"GRAPH {graph} {{\n" + "\n".join(lines) + "\n}") if graph else "\n".join(lines)
         for graph, lines in blocks.items()) + "\n}"

@@ -33,6 +33,8 @@ class LoadSource:
 
     ``graph`` applies to triple syntaxes (Turtle, N-Triples, RDF/XML); quad syntaxes keep the
     graphs they name, and their default-graph triples go to ``graph`` when it is given.
+    Relative IRIs resolve against ``base_iri`` (a file's own ``file:`` IRI by default; with
+    None a relative IRI is a syntax error).
     """
 
     name: str
@@ -40,6 +42,7 @@ class LoadSource:
     path: Path | None = None
     data: bytes | None = None
     graph: NamedNode | None = None
+    base_iri: str | None = None
 
     @property
     def size(self) -> int:

@@ -37,6 +37,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from ..errors import BadInput, Location, StoreError, StoreInUse
+from ..input_bounds import bounded, check_document
 from .base import GraphName, LoadSource, Progress, QueryResult, Store, Term
 from .changes import DEFAULT_GRAPH, ChangeJournal, graphs_written
 from .sparql_text import declares_dataset
@@ -409,32 +410,20 @@ class OxigraphStore:
 
     @staticmethod
     def _bulk_load_one(db: ox.Store, source: LoadSource, progress: Progress | None) -> None:
+        check_document(source.format, source.name, data=source.data, path=source.path)
         graph = source.graph
         if source.data is not None:
-            db.bulk_load(source.data, source.format, to_graph=graph)
+            db.bulk_load(source.data, source.format, to_graph=graph, base_iri=source.base_iri)
             if progress:
                 progress(len(source.data))
             return
         assert source.path is not None
         with open(source.path, "rb") as raw:
             reader = _CountingReader(raw, progress) if progress else raw
-            db.bulk_load(reader, source.format, to_graph=graph)
+            db.bulk_load(reader, source.format, to_graph=graph, base_iri=source.base_iri)
 
     def _load_in_transaction(self, sources: list[LoadSource], progress: Progress | None) -> None:
-        quads: list[ox.Quad] = []
-        for source in sources:
-            try:
-                kwargs = {"input": source.data} if source.data is not None else {
-                    "path": str(source.path)}
-                for quad in ox.parse(format=source.format, rename_blank_nodes=True, **kwargs):
-                    if source.graph is not None and isinstance(quad.graph_name, ox.DefaultGraph):
-                        quad = ox.Quad(quad.subject, quad.predicate, quad.object, source.graph)
-                    quads.append(quad)
-            except SyntaxError as error:
-                raise _syntax_error(source, error) from error
-            if progress:
-                progress(source.size)
-        self.add(quads)
+        self.add(parse_sources(sources, progress))
 
     def flush(self) -> None:
         self._db.flush()
@@ -501,6 +490,27 @@ def _delete_unleased(snapshot: Path) -> bool:
         return True
     finally:
         os.close(fd)
+
+
+def parse_sources(sources: list[LoadSource], progress: Progress | None = None) -> list[ox.Quad]:
+    """Every quad of the sources as parsed (lexical forms as written; the store would
+    canonicalise them), triples placed in their source's graph; BadInput names the place."""
+    quads: list[ox.Quad] = []
+    for source in sources:
+        check_document(source.format, source.name, data=source.data, path=source.path)
+        try:
+            kwargs = {"input": source.data} if source.data is not None else {
+                "path": str(source.path)}
+            for quad in bounded(ox.parse(format=source.format, rename_blank_nodes=True,
+                                         base_iri=source.base_iri, **kwargs), source.name):
+                if source.graph is not None and isinstance(quad.graph_name, ox.DefaultGraph):
+                    quad = ox.Quad(quad.subject, quad.predicate, quad.object, source.graph)
+                quads.append(quad)
+        except SyntaxError as error:
+            raise _syntax_error(source, error) from error
+        if progress:
+            progress(source.size)
+    return quads
 
 
 _TRIPLE_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML,

@@ -54,6 +54,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from ..errors import BadInput, Location, QueryTimeout, StoreError
+from ..input_bounds import bounded, check_document
 from .base import GraphName, LoadSource, Progress, QueryResult, Term
 
 NO_DEFAULT_GRAPH = "urn:x-bpss-kg:no-default-graph"
@@ -507,10 +508,12 @@ class RemoteStore:
         """Parse and check every source locally, then write graph by graph (module docstring)."""
         quads: list[ox.Quad] = []
         for source in sources:
+            check_document(source.format, source.name, data=source.data, path=source.path)
             kwargs = ({"input": source.data} if source.data is not None
                       else {"path": str(source.path)})
             try:
-                for quad in ox.parse(format=source.format, rename_blank_nodes=True, **kwargs):
+                for quad in bounded(ox.parse(format=source.format, rename_blank_nodes=True,
+                                             base_iri=source.base_iri, **kwargs), source.name):
                     if source.graph is not None and isinstance(quad.graph_name, ox.DefaultGraph):
                         quad = ox.Quad(quad.subject, quad.predicate, quad.object, source.graph)
                     if isinstance(quad.graph_name, ox.DefaultGraph):

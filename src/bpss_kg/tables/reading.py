@@ -11,7 +11,9 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from xml.etree.ElementTree import ParseError
 
+from ..errors import BadInput, Location
 from .problems import Problem
 
 
@@ -26,7 +28,7 @@ def read_sheets(data: bytes, filename: str) -> tuple[list[Sheet], list[Problem]]
     """The sheets of a table file, or the problem that stops it being read."""
     suffix = PurePath(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(data)
+        return _read_xlsx(data, filename)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(data, PurePath(filename).name)
     if suffix == ".xls":
@@ -71,15 +73,43 @@ def _read_csv(data: bytes, name: str) -> tuple[list[Sheet], list[Problem]]:
     return [Sheet(name, rows)], []
 
 
-def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
+MAX_XLSX_UNPACKED = 512 * 1024 * 1024
+"""Bytes an XLSX file's parts may unpack to (a small zip can unpack to gigabytes)."""
+
+
+def _refuse_hostile_xlsx(data: bytes, filename: str) -> None:
+    """An XLSX that would unpack past ``MAX_XLSX_UNPACKED`` is refused before openpyxl
+    reads it; entity declarations are refused by defusedxml inside openpyxl."""
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:  # openpyxl only guards against entity bombs with defusedxml
+        raise BadInput("XLSX reading is off: defusedxml is not active in openpyxl (is "
+                       "OPENPYXL_DEFUSEDXML set to False?)", Location(file=filename))
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise BadInput(f"the XLSX file unpacks to {unpacked:,} bytes, more than "
+                       f"{MAX_XLSX_UNPACKED:,}: refused", Location(file=filename))
+
+
+def _read_xlsx(data: bytes, filename: str) -> tuple[list[Sheet], list[Problem]]:
+    from defusedxml import DefusedXmlException
     from openpyxl import load_workbook
 
+    _refuse_hostile_xlsx(data, filename)
+    sheets = []
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        cause = _xml_cause(error)  # openpyxl wraps the XML error in a ValueError
+        if isinstance(cause, DefusedXmlException):
+            raise _hostile(filename, cause) from None
         return [], [Problem(None, None, None, None, f"不是有效的 XLSX 文件（{error}）",
                             f"not a valid XLSX file ({error})")]
-    sheets = []
+    except (DefusedXmlException, ParseError) as error:
+        raise _hostile(filename, error) from None
     try:
         for worksheet in workbook.worksheets:
             rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
@@ -87,6 +117,30 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
         return [], [Problem(None, None, None, None, f"XLSX 文件已损坏（{error}）",
                             f"the XLSX file is damaged ({error})")]
+    except (DefusedXmlException, ParseError) as error:
+        raise _hostile(filename, error) from None
     finally:
         workbook.close()
     return sheets, []
+
+
+def _xml_cause(error: BaseException) -> BaseException | None:
+    """The XML parser's own exception behind ``error``, if any."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ParseError) or type(seen).__module__.startswith("defusedxml"):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _hostile(filename: str, error: Exception) -> BadInput:
+    """An XLSX whose XML declares entities or a DTD (never written by spreadsheet programs)."""
+    from defusedxml import DefusedXmlException
+
+    if isinstance(error, DefusedXmlException):
+        return BadInput(f"拒绝读取：XLSX 的 XML 含有 DTD 实体声明 / refused: the XLSX file's "
+                        f"XML declares entities ({error}); spreadsheet programs never write "
+                        "them", Location(file=filename))
+    return BadInput(f"拒绝读取：XLSX 的 XML 无效 / refused: the XLSX file's XML is not "
+                    f"well-formed ({error})", Location(file=filename))

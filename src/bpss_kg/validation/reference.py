@@ -6,6 +6,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from ..errors import BadInput
+from ..rdf_terms import quiet_rdflib_literal_warnings
 from .findings import Finding
 
 
@@ -29,6 +30,7 @@ def findings_from_report(report: Graph, unit: str = "") -> list[Finding]:
             severity=str(report.value(result, SH.resultSeverity)),
             messages=messages,
             unit=unit,
+            constraint=one(SH.sourceConstraint),
         ))
     return sorted(out)
 
@@ -40,6 +42,7 @@ def validate_with_pyshacl(data: Graph, shapes: Graph, focus_nodes: list[URIRef] 
 
     if focus_nodes is not None and not focus_nodes:
         return []
+    quiet_rdflib_literal_warnings()  # ill-typed literals are findings, not tracebacks
     try:
         _conforms, report, _text = validate(
             data, shacl_graph=shapes, inference="none", advanced=True,
@@ -48,6 +51,9 @@ def validate_with_pyshacl(data: Graph, shapes: Graph, focus_nodes: list[URIRef] 
         raise BadInput(f"ill-formed shapes: {error}") from None
     except ReportableRuntimeError as error:
         raise BadInput(f"validation failed: {error}") from None
+    except NotImplementedError as error:  # e.g. $shapesGraph in a SPARQL constraint
+        raise BadInput(f"the shapes use a SHACL feature that is not supported: {error}") \
+            from None
     if not isinstance(report, Graph):  # pySHACL's ValidationFailure
         raise BadInput(f"pySHACL could not validate: {report}")
     return findings_from_report(report, unit)

@@ -106,6 +106,7 @@ def render_json(run: ValidationRun) -> str:
         "run_id": run.run_id or None,
         "units": [u.name for u in run.units],
         "unchanged_units_reused": run.skipped_unchanged,
+        "warnings": run.warnings,
         "findings": [f.to_dict() | {"fault": run.shapes.info(f.shape).fault,
                                     "group": run.shapes.info(f.shape).group}
                      for f in run.findings],
@@ -113,7 +114,7 @@ def render_json(run: ValidationRun) -> str:
 
 
 def render_turtle(run: ValidationRun) -> str:
-    return report_graph(run.findings).serialize(format="turtle")
+    return report_graph(run.findings, shapes=run.shapes.graph).serialize(format="turtle")
 
 
 __all__ = ["ox", "render_json", "render_text", "render_turtle"]

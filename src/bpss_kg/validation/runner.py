@@ -27,7 +27,9 @@ from rdflib.namespace import XSD
 from ..errors import BadInput, NotFound
 from ..loading import national_sources, ontology_sources, source_for_file
 from ..namespaces import BPSS, GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
+from ..rdf_terms import ill_typed_literals, rdflib_graph
 from ..store import OxigraphStore, Store
+from ..store.oxigraph import parse_sources
 from .compiled import Check, CompiledShapes, compile_shapes, root_shape
 from .findings import Finding
 from .reference import validate_with_pyshacl
@@ -112,6 +114,8 @@ class ValidationRun:
     graph_hashes: dict[str, str] = field(default_factory=dict)
     skipped_unchanged: list[str] = field(default_factory=list)
     change_sequence: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    """One line per ill-typed literal in the files (they are data, not a crash)."""
 
     @property
     def conforms(self) -> bool:
@@ -162,10 +166,12 @@ def run_checks(store: Store, checks: list[Check], unit: Unit,
     findings = []
     unit_iri = f"<{unit.graph}>"
     scope = _unit_scope(store, unit_iri, default)
-    for check in checks:
+    for check in checks:  # focus nodes are a set: one finding per check, focus and value
+        found: set[Finding] = set()
         for result in _results(store, check, unit_iri, default, scope):
-            findings += _findings_of(check, result, unit)
-    return sorted(set(findings))
+            found.update(_findings_of(check, result, unit))
+        findings += found
+    return sorted(findings)
 
 
 def _unit_scope(store: Store, unit_iri: str, default: list | None) -> str | None:  # type: ignore[type-arg]
@@ -211,17 +217,15 @@ def _findings_of(check: Check, result: object, unit: Unit) -> list[Finding]:
             value=str(value) if value is not None else None,
             severity=check.severity,
             messages=_substitute(check.messages, solution, names),
-            unit=unit.name))
+            unit=unit.name, constraint=check.constraint))
     return findings
 
 
 def _rdflib_graph(store: Store, graphs: list[str]) -> Graph:
+    """The graphs' triples for pySHACL, every literal as written (see rdf_terms)."""
     graph = Graph()
     for name in graphs:
-        data = ox.serialize([q.triple for q in store.quads(ox.NamedNode(name))],
-                            format=ox.RdfFormat.N_TRIPLES)
-        if data:
-            graph.parse(data=data, format="nt")
+        rdflib_graph(store.quads(ox.NamedNode(name)), graph)
     return graph
 
 
@@ -491,22 +495,29 @@ def stored_findings(store: Store, graph_name: str) -> list[Finding]:
 
 
 def validate_files(files: list[Path], *, shapes_files: list[Path] | None = None,
-                   as_of: date | None = None, engine: str = "sparql") -> ValidationRun:
-    """Validate RDF files against the shapes, with the bundled ontology and national layer.
+                   as_of: date | None = None, engine: str = "sparql", base: str | None = None,
+                   national_layer: bool | None = None) -> ValidationRun:
+    """Validate RDF files against the shapes; nothing is written anywhere.
 
-    Each named graph of the files is a unit; triples outside named graphs form one unit per
-    file. Nothing is written anywhere.
+    With the national layer (the default for the bundled shapes) the files are validated as
+    county data: beside the bundled ontology and national layer, each named graph of the files
+    is a unit, triples outside named graphs form one unit per file, and focus nodes are the
+    units' own subjects. Without it (the default for ``shapes_files``) validation is plain
+    SHACL: the files together are the data graph and every target of the shapes is a focus
+    node. Relative IRIs resolve against ``base`` (default: each file's ``file:`` IRI).
     """
     if not files:
         raise BadInput("no files to validate")
     shapes = load_shapes(shapes_files)
     as_of = as_of or date.today()
+    if not (national_layer if national_layer is not None else not shapes_files):
+        return _validate_data_graph(files, shapes, as_of, engine, base)
     store = OxigraphStore(None)
     units: list[Unit] = []
     sources = ontology_sources() + national_sources(with_sample_national=True)
     for index, path in enumerate(files, start=1):
         graph = str(GRAPH[f"file/{index}"])
-        sources.append(source_for_file(Path(path), graph))
+        sources.append(source_for_file(Path(path), graph, base))
     store.load(sources)
     for index, path in enumerate(files, start=1):
         graph = str(GRAPH[f"file/{index}"])
@@ -518,7 +529,45 @@ def validate_files(files: list[Path], *, shapes_files: list[Path] | None = None,
             units.append(Unit(_unit_name(name.value), name.value))
     _write_context(store, as_of)
     findings = validate_units(store, units, shapes, as_of, engine)
-    return ValidationRun(findings, units, shapes, as_of, engine)
+    return ValidationRun(findings, units, shapes, as_of, engine,
+                         warnings=ill_typed_warnings(store, units))
+
+
+def _validate_data_graph(files: list[Path], shapes: Shapes, as_of: date, engine: str,
+                         base: str | None) -> ValidationRun:
+    """Plain SHACL: the files' triples (all their graphs) are one data graph, every target
+    of the shapes is a focus node, and nothing else is in the data."""
+    if engine not in ("sparql", "pyshacl"):
+        raise BadInput(f"unknown engine {engine!r}; expected sparql or pyshacl")
+    unit = Unit(", ".join(Path(p).name for p in files), str(GRAPH["data"]))
+    target = ox.NamedNode(unit.graph)
+    triples = [q.triple for q in parse_sources(
+        [source_for_file(Path(p), unit.graph, base) for p in files])]
+    store = OxigraphStore(None)
+    store.add(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+    warnings = ill_typed_warnings(store, [unit])
+    findings: list[Finding] = []
+    fallback = None
+    if engine == "sparql":
+        compiled = compile_shapes(shapes.graph, "")
+        findings += run_checks(store, compiled.checks, unit, whole_store=True)
+        fallback = compiled.fallback
+    if engine == "pyshacl" or fallback:
+        data = rdflib_graph(triples)  # as parsed: the store would canonicalise literals
+        found = validate_with_pyshacl(data, shapes.graph, None, unit.name)
+        findings += found if fallback is None else only_from(shapes.graph, found, fallback)
+    return ValidationRun(sorted(findings), [unit], shapes, as_of, engine, warnings=warnings)
+
+
+def ill_typed_warnings(store: Store, units: list[Unit]) -> list[str]:
+    """One line per ill-typed literal in the units' graphs (at most 100 per unit)."""
+    lines = []
+    for unit in units:
+        for subject, predicate, literal in ill_typed_literals(store, ox.NamedNode(unit.graph)):
+            kind = literal.datatype.value.removeprefix("http://www.w3.org/2001/XMLSchema#")
+            lines.append(f"{unit.name}: {literal} is not a valid xsd:{kind} "
+                         f"(subject {subject}, property {predicate})")
+    return lines
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -537,41 +586,6 @@ __all__ = [
     "validate_store",
     "validate_units",
 ]
-
-
-def validate_graph(data: Graph, shapes_graph: Graph) -> list[Finding]:
-    """Validate an rdflib data graph against any shapes graph with the compiled engine (pySHACL
-    for the shapes it does not compile). Focus nodes are all targets, as SHACL defines them."""
-    from .shapes import name_anonymous_shapes
-
-    shapes = Graph()
-    for triple in shapes_graph:
-        shapes.add(triple)
-    name_anonymous_shapes(shapes)
-    compiled = compile_shapes(shapes, "")
-    store = OxigraphStore(None)
-    unit = Unit("data", str(GRAPH["data"]))
-    store.load([source_for_data(data, unit.graph)])
-    findings = run_checks(store, compiled.checks, unit)
-    if compiled.fallback:
-        from pyshacl import validate
-
-        from .reference import findings_from_report
-
-        _c, report, _t = validate(data, shacl_graph=shapes, inference="none", advanced=True)
-        if not isinstance(report, Graph):
-            raise BadInput(f"pySHACL could not validate: {report}")
-        findings += only_from(shapes, findings_from_report(report, unit.name),
-                              compiled.fallback)
-    return sorted(findings)
-
-
-def source_for_data(data: Graph, graph: str):  # type: ignore[no-untyped-def]
-    from ..store.base import LoadSource
-
-    return LoadSource(name="data", format=ox.RdfFormat.N_TRIPLES,
-                      data=data.serialize(format="nt", encoding="utf-8"),
-                      graph=ox.NamedNode(graph))
 
 
 def validate_county_graph(graph: Graph, county: str, *, as_of: date | None = None,

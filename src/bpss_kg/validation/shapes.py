@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, SH
 
 from .. import resources
 from ..errors import BadInput, Location
+from ..input_bounds import bounded, check_document
 from ..namespaces import BPSS
+from ..rdf_terms import rdflib_graph
+from ..store.formats import rdf_format_for
 
 SHAPES_ONTOLOGY = URIRef("https://w3id.org/bpss-kg/shapes")
 
@@ -73,15 +78,22 @@ def load_shapes(files: list[Path] | None = None) -> Shapes:
             raise BadInput(f"cannot read shapes: {error.strerror}", Location(file=str(path))) \
                 from None
         digest.update(data)
-        try:
-            graph.parse(data=data, format="turtle" if path.suffix != ".nt" else "nt",
-                        publicID=path.resolve().as_uri())
-        except Exception as error:  # rdflib raises many parser exception types
-            line = getattr(error, "lines", None) or getattr(error, "lineno", None)
-            raise BadInput(f"shapes are not valid Turtle: {error}",
-                           Location(file=str(path), line=line if isinstance(line, int) else None)
+        fmt = rdf_format_for(path) if path.suffix.lower() != ".shacl" else ox.RdfFormat.TURTLE
+        check_document(fmt, str(path), data=data)
+        try:  # Oxigraph's parser: literals as written, relative IRIs against the file's IRI
+            rdflib_graph(bounded(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()),
+                                 str(path)), graph)
+        except SyntaxError as error:
+            message = re.sub(r"^Parser error at line \d+( between columns \d+ and \d+"
+                             r"| column \d+)?: ", "", str(getattr(error, "msg", error)))
+            raise BadInput(f"shapes are not valid {fmt.name}: {message}",
+                           Location(file=str(path), line=error.lineno, column=error.offset)
                            ) from None
-    if not any(graph.subjects(None, SH.NodeShape)) and not any(graph.subjects(SH.property)):
+    markers = (SH.property, SH.path, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
+               SH.targetObjectsOf, SH.target)
+    if not any(graph.subjects(None, SH.NodeShape)) and not any(
+            graph.subjects(None, SH.PropertyShape)) and not any(
+            next(graph.subjects(marker), None) is not None for marker in markers):
         raise BadInput("no SHACL shapes found", Location(file=", ".join(map(str, paths))))
     name_anonymous_shapes(graph)
     version = graph.value(SHAPES_ONTOLOGY, OWL.versionInfo)
@@ -89,13 +101,15 @@ def load_shapes(files: list[Path] | None = None) -> Shapes:
                   digest.hexdigest()[:16])
 
 
-def name_anonymous_shapes(graph: Graph) -> None:
-    """Give blank-node property and node shapes stable IRIs derived from their owner.
+def name_anonymous_shapes(graph: Graph) -> dict[BNode, URIRef]:
+    """Give blank-node property and node shapes stable IRIs derived from their owner; return
+    which blank node got which IRI.
 
     Reports name a result's source shape; a blank node's label changes with every parse and
     every engine (pySHACL copies the shapes graph), so ``[ sh:path bpss:x ]`` under
     ``bpsssh:S`` becomes ``<…shapes#S/property/1>`` (numbered in path order) for every engine.
     """
+    minted: dict[BNode, URIRef] = {}
     changed = True
     while changed:
         changed = False
@@ -106,8 +120,10 @@ def name_anonymous_shapes(graph: Graph) -> None:
                 anonymous = [o for o in graph.objects(owner, predicate) if isinstance(o, BNode)]
                 anonymous.sort(key=lambda b: (str(graph.value(b, SH.path)), _signature(graph, b)))
                 for index, node in enumerate(anonymous, start=1):
-                    _rename(graph, node, URIRef(f"{owner}/{kind}/{index}"))
+                    minted[node] = URIRef(f"{owner}/{kind}/{index}")
+                    _rename(graph, node, minted[node])
                     changed = True
+    return minted
 
 
 def _signature(graph: Graph, node: BNode) -> str:
