@@ -51,7 +51,7 @@ class ServerContext:
         library queries' summaries (stale ones are bypassed until then)."""
         self.queries.after_write()
         try:
-            if not refresh_index(self.store, allow_full=False):
+            if not refresh_index(self.store, allow_full=False, wait=0.5):
                 self.search_index.schedule()
         except Exception:  # the write itself has succeeded; the index catches up later
             log.exception("search index update failed; it is rebuilt in the background")

@@ -282,11 +282,15 @@ def index_is_fresh(store: Store) -> bool:
     return changes is None or changes.changed_since(stored) == set()
 
 
-def refresh_index(store: Store, *, allow_full: bool = True) -> bool:
+def refresh_index(store: Store, *, allow_full: bool = True, wait: float | None = None) -> bool:
     """Bring the index up to date with the store (see the module docstring); False when only
-    a full build would do and ``allow_full`` is off."""
+    a full build would do and ``allow_full`` is off, or when another thread is refreshing it
+    for longer than ``wait`` seconds (None: as long as it takes)."""
     path = index_path(store)
-    with _refresh_lock(path):
+    lock = _refresh_lock(path)
+    if not lock.acquire(timeout=-1 if wait is None else wait):
+        return False
+    try:
         changes = getattr(store, "changes", None)
         sequence = changes.sequence if changes is not None else 0
         stored = _stored_sequence(path)
@@ -300,6 +304,8 @@ def refresh_index(store: Store, *, allow_full: bool = True) -> bool:
         else:
             _update(store, path, sorted(changed), sequence)
         return True
+    finally:
+        lock.release()
 
 
 def rebuild_index(store: Store) -> int:
@@ -405,7 +411,7 @@ def search(store: Store, text: str, page: int = 1, per_page: int = 20) -> Search
         return SearchPage(query, [], 0, 1, 1)
     path = index_path(store)
     if not index_is_fresh(store) and not refresh_index(
-            store, allow_full=getattr(store, "path", None) is None):
+            store, allow_full=getattr(store, "path", None) is None, wait=2.0):
         raise IndexStale("the search index is being brought up to date after a write; "
                          "try again in a moment")
     if len(query) >= 3:
