@@ -55,7 +55,7 @@ def _exists(target: ox.NamedNode | ox.DefaultGraph) -> bool:
     store = context().store
     if isinstance(target, ox.DefaultGraph):
         return any(True for _ in store.quads(target))
-    return target in store.named_graphs()
+    return store.has_graph(target)
 
 
 def _base(target: ox.NamedNode | ox.DefaultGraph) -> str:

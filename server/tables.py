@@ -51,12 +51,28 @@ def _preview() -> ImportPreview:
                           indicator_filename=indicators[1] if indicators else None)
 
 
-def _commit(writer: Writer, preview: ImportPreview) -> ImportPreview:
-    """Write a checked table through the write gate. The table is checked again inside the
-    gate, against the county graph as it is then (another write may have come between)."""
+def _commit(writer: Writer, preview: ImportPreview, checked_at: int | None) -> ImportPreview:
+    """Write a checked table through the write gate. When another write has reached the
+    county's graph since the table was checked (journal number ``checked_at``), it is checked
+    again inside the gate, against the graph as it is then."""
     ctx = context()
-    return ctx.gate.write(writer, "import", {str(county_graph(preview.county))},
-                          lambda: commit_import(ctx.store, _preview()))[0]
+    graph = str(county_graph(preview.county))
+    journal = getattr(ctx.store, "changes", None)
+
+    def write() -> ImportPreview:
+        changed = journal.changed_since(checked_at) if journal and checked_at is not None \
+            else None
+        current = preview if changed is not None and graph not in changed else _preview()
+        return commit_import(ctx.store, current)
+
+    return ctx.gate.write(writer, "import", {graph}, write)[0]
+
+
+def _checked() -> tuple[ImportPreview, int | None]:
+    """The uploaded table checked, and the journal number of the state it was checked on."""
+    journal = getattr(context().store, "changes", None)
+    number = journal.sequence if journal is not None else None
+    return _preview(), number
 
 
 def _validation(preview: ImportPreview) -> ValidationRun | None:
@@ -88,12 +104,12 @@ def preview() -> Response:
 @requires_token
 def commit() -> Response:
     """Check and write an uploaded table (all or nothing)."""
-    result = _preview()
+    result, checked_at = _checked()
     if not result.ok:
         response = jsonify(result.to_dict())
         response.status_code = 400
         return response
-    result = _commit(current_writer(), result)
+    result = _commit(current_writer(), result, checked_at)
     return jsonify(result.to_dict() | {"imported": True, "triples_written": len(result.graph)})
 
 
@@ -104,7 +120,7 @@ def page() -> str:
     state: dict[str, object] = {"lang": lang}
     if request.method == "POST":
         try:
-            result = _preview()
+            result, checked_at = _checked()
             state["preview"] = result.to_dict()
             run = _validation(result)
             if run is not None:
@@ -118,7 +134,7 @@ def page() -> str:
                 elif writer is None:
                     state["error"] = "令牌错误或已撤销 / wrong or revoked token"
                 else:
-                    state["written"] = len(_commit(writer, result).graph)
+                    state["written"] = len(_commit(writer, result, checked_at).graph)
         except Forbidden as error:
             state["error"] = f"无权写入 / not allowed: {error}"
         except BadInput as error:

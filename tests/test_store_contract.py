@@ -163,3 +163,8 @@ def test_dump_everything_as_nquads(loaded):
     back = list(ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS))
     assert len(back) == 11
     assert {q.graph_name for q in back} == {COUNTY, OTHER}
+
+
+def test_has_graph_without_listing_them(loaded):
+    assert loaded.has_graph(COUNTY) and loaded.has_graph(OTHER)
+    assert not loaded.has_graph(ox.NamedNode("https://w3id.org/bpss-kg/graph/county/999999"))

@@ -347,7 +347,7 @@ def export(
         fail(BadInput(f"{out_file.suffix} holds one graph: give --graph IRI, or use .trig / .nq"))
     with opened_store(store, read=True) as db:
         target = ox.NamedNode(graph) if graph else None
-        if target is not None and target not in db.named_graphs():
+        if target is not None and not db.has_graph(target):
             fail(NotFound(f"no graph {graph} in the store"))
         tmp = out_file.with_name(out_file.name + ".part")
         with open(tmp, "wb") as handle:

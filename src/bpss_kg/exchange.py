@@ -121,7 +121,7 @@ def pull(store: Store, remote: RemoteStore, graph: ox.NamedNode,
                        "nothing was changed")
     checks = ["parsed", f"{len(triples)} triples (not empty)"]
     checks += _validate(triples, target, allow_violations)
-    replaced = target in store.named_graphs()
+    replaced = store.has_graph(target)
     store.replace_graph(target, triples)
     return PullReport(target.value, len(triples), replaced, checks)
 

@@ -351,9 +351,8 @@ def _build(store: Store, target: Path, sequence: int) -> int:
 def _update(store: Store, path: Path, graphs: list[str], sequence: int) -> None:
     """Read the names of ``graphs`` again and recompute the resources they name."""
     fresh: list[NameRow] = []
-    present = {g.value for g in store.named_graphs()}
     for graph in graphs:
-        if graph != DEFAULT_GRAPH and graph not in present:
+        if graph != DEFAULT_GRAPH and not store.has_graph(ox.NamedNode(graph)):
             continue  # dropped: its names go
         target = ox.DefaultGraph() if graph == DEFAULT_GRAPH else ox.NamedNode(graph)
         by_prop: dict[str, list[tuple[object, object, object]]] = {}

@@ -32,7 +32,7 @@ def _image(store: Store, graph: str) -> set[bytes] | None:
     target: ox.NamedNode | ox.DefaultGraph = (
         ox.DefaultGraph() if graph == DEFAULT_GRAPH else ox.NamedNode(graph))
     if isinstance(target, ox.NamedNode):
-        if target not in store.named_graphs():
+        if not store.has_graph(target):
             return set()
         rows = list(store.query(_SIZE, bindings={"g": target}))  # type: ignore[arg-type]
         if rows and int(rows[0]["n"].value) > IMAGE_LIMIT:

@@ -79,7 +79,7 @@ def parse_dump_name(store: Store, filename: str) -> tuple[DumpName, str]:
     if ext not in dump.extensions():
         raise BadInput(f".{ext} holds {'one graph' if graph is None else 'several graphs'}; "
                        f"{name} is available as {', '.join('.' + e for e in dump.extensions())}")
-    if graph is not None and graph not in store.named_graphs():
+    if graph is not None and not store.has_graph(graph):
         raise NotFound(f"no graph {graph.value} in the store")
     return dump, ext
 

@@ -96,6 +96,10 @@ class Store(Protocol):
     def named_graphs(self) -> list[NamedNode]:
         ...
 
+    def has_graph(self, graph: NamedNode) -> bool:
+        """True when the named graph exists (without listing every graph)."""
+        ...
+
     def quads(self, graph: GraphName | None = None) -> Iterable[Quad]:
         """Every quad, or those of one graph."""
         ...

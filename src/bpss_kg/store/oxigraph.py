@@ -286,6 +286,9 @@ class OxigraphStore:
         return sorted((g for g in self._db.named_graphs() if isinstance(g, ox.NamedNode)),
                       key=lambda g: g.value)
 
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        return self._db.contains_named_graph(graph)
+
     def quads(self, graph: GraphName | None = None) -> Iterable[ox.Quad]:
         return self._db.quads_for_pattern(None, None, None, graph)
 

@@ -401,6 +401,10 @@ class RemoteStore:
                        if isinstance(s["g"], ox.NamedNode) and s["g"].value not in system),
                       key=lambda g: g.value)
 
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        result = self.query("ASK { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph})
+        return bool(result)
+
     def graph_triples(self, graph: ox.NamedNode) -> list[ox.Triple]:
         """One graph's triples (Graph Store GET, else CONSTRUCT)."""
         if self.gsp is not None:
