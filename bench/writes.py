@@ -58,14 +58,6 @@ def _request(method: str, url: str, data: bytes | None = None,
         return error.code, error.read()
 
 
-def _multipart(county: str, name: str, data: bytes) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="county"\r\n\r\n{county}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"'
-            f"\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    return body, f"multipart/form-data; boundary={boundary}"
-
-
 def build_store(counties: int, folder: Path) -> Path:
     data = folder / f"national-{counties}.nq"
     store = folder / "store"
@@ -118,7 +110,10 @@ def _seen_now(base: str, title: str) -> dict[str, bool]:
 
 def import_once(base: str, token: str, run: int) -> dict[str, float]:
     title = f"基准测试标准{run}-{uuid.uuid4().hex[:6]}"
-    body, content_type = _multipart(COUNTY, "table.csv", TABLE.format(title=title).encode())
+    from bpss_kg.service_client import encode_multipart
+
+    body, content_type = encode_multipart({"county": COUNTY}, {
+        "file": ("table.csv", TABLE.format(title=title).encode())})
     seen_at: dict[str, float] = {}
     done = threading.Event()
     started = time.perf_counter()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import io
 import json
 import os
 import signal
@@ -31,6 +30,7 @@ import pytest
 
 from bpss_kg.access import AccessRegistry, Scope
 from bpss_kg.loading import load_sample
+from bpss_kg.service_client import encode_multipart
 from bpss_kg.store import OxigraphStore
 
 from .serve_process import Served, alive, descendants, request, serving, sparql_ask, start, stop
@@ -61,19 +61,6 @@ def insert(graph: str, subject: str, label: str) -> str:
 def ask_label(base: str, label: str) -> bool:
     return sparql_ask(base, 'ASK { ?s <http://www.w3.org/2000/01/rdf-schema#label> '
                             f'"{label}"@zh }}')
-
-
-def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    out = io.BytesIO()
-    for name, value in fields.items():
-        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                  f"{value}\r\n".encode())
-    for name, (filename, data) in files.items():
-        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                  f'filename="{filename}"\r\n\r\n'.encode() + data + b"\r\n")
-    out.write(f"--{boundary}--\r\n".encode())
-    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -150,7 +137,7 @@ def _overview(served: Served, county: str) -> int:
 
 def test_an_import_commit_answers_and_dashboard_library_and_search_see_it(served, tokens):
     before = _overview(served, "370214")
-    body, content_type = multipart({"county": "370214"}, {
+    body, content_type = encode_multipart({"county": "370214"}, {
         "file": ("good-utf8.csv", (TABLES / "good-utf8.csv").read_bytes())})
     # a province token of 山东省 may write 城阳区 (370214)
     status, _, answer = request("POST", served.url("/api/import/commit"), body, {
@@ -165,14 +152,14 @@ def test_an_import_commit_answers_and_dashboard_library_and_search_see_it(served
 
 
 def test_the_import_page_button_writes_with_a_county_token(served, tokens):
-    body, content_type = multipart(
+    body, content_type = encode_multipart(
         {"county": "370502", "action": "import", "token": tokens["370502"]},
         {"file": ("good-utf8.csv", (TABLES / "good-utf8.csv").read_bytes())})
     status, _, page = request("POST", served.url("/import"), body,
                               {"Content-Type": content_type})
     assert status == 200 and "已导入" in page.decode()
     assert _overview(served, "370502") == 2
-    body, content_type = multipart(
+    body, content_type = encode_multipart(
         {"county": "370503", "action": "import", "token": tokens["370502"]},
         {"file": ("good-utf8.csv", (TABLES / "good-utf8.csv").read_bytes())})
     before = _overview(served, "370503")

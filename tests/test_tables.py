@@ -22,6 +22,7 @@ from bpss_kg import loading
 from bpss_kg.cli import app
 from bpss_kg.config import Settings
 from bpss_kg.namespaces import BPSS, ID
+from bpss_kg.service_client import encode_multipart
 from bpss_kg.store import OxigraphStore
 from bpss_kg.tables import (
     county_table_bytes,
@@ -357,18 +358,7 @@ def test_import_keeps_what_the_table_does_not_carry(sample):
 
 # -- HTTP --------------------------------------------------------------------------------------
 def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    body = io.BytesIO()
-    for name, value in fields.items():
-        body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
-                   f"{value}\r\n".encode())
-    for name, (filename, data) in files.items():
-        body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; "
-                   f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                   .encode())
-        body.write(data + b"\r\n")
-    body.write(f"--{boundary}--\r\n".encode())
-    return body.getvalue(), f"multipart/form-data; boundary={boundary}"
+    return encode_multipart(fields, files)
 
 
 def _post(url: str, fields, files, token: str | None = None) -> tuple[int, dict]:

@@ -38,16 +38,19 @@ def _send(request: urllib.request.Request) -> bytes:
         raise StoreError(f"cannot reach the service: {error.reason}") from None
 
 
-def _multipart(fields: dict[str, str], files: dict[str, Path]) -> tuple[bytes, str]:
+def encode_multipart(fields: dict[str, str],
+                     files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A ``multipart/form-data`` body of form fields and (file name, bytes) uploads, and its
+    Content-Type."""
     boundary = f"bpss-kg-{uuid.uuid4().hex}"
     parts: list[bytes] = []
     for name, value in fields.items():
         parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
                      f"{value}\r\n".encode())
-    for name, path in files.items():
+    for name, (filename, data) in files.items():
         parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-                     f'filename="{path.name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
-                     .encode() + path.read_bytes() + b"\r\n")
+                     f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+                     .encode() + data + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
@@ -55,8 +58,9 @@ def _multipart(fields: dict[str, str], files: dict[str, Path]) -> tuple[bytes, s
 def import_through(url: str, token: str, table: Path, county: str,
                    indicators: Path | None = None) -> dict[str, object]:
     """``POST /api/import/commit``: the service checks and writes the table (all or nothing)."""
-    files = {"file": table} | ({"indicators": indicators} if indicators else {})
-    body, content_type = _multipart({"county": county}, files)
+    paths = {"file": table} | ({"indicators": indicators} if indicators else {})
+    body, content_type = encode_multipart(
+        {"county": county}, {name: (path.name, path.read_bytes()) for name, path in paths.items()})
     request = urllib.request.Request(f"{url}/api/import/commit", data=body, method="POST",
                                      headers={"Content-Type": content_type,
                                               "Authorization": f"Bearer {token}"})
