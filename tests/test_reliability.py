@@ -50,6 +50,25 @@ def test_backup_then_restore_into_an_empty_store_is_isomorphic(tmp_path):
     target.close()
 
 
+def test_tokens_and_the_audit_log_travel_with_a_backup(tmp_path):
+    from bpss_kg.access import AccessRegistry, Scope, command_line_writer
+    from bpss_kg.access import GraphChange as Change
+
+    source = OxigraphStore(tmp_path / "source")
+    load_sample(source)
+    registry = AccessRegistry(source.path)
+    record, secret = registry.add(Scope.of("county", "370502"), "东营区")
+    registry.record(command_line_writer(), "cli import", [Change("urn:g", 3, 1)])
+    backup(source, tmp_path / "backup")
+    target = OxigraphStore(tmp_path / "target")
+    restore(target, tmp_path / "backup")
+    restored = AccessRegistry(target.path)
+    assert restored.writer_for(secret).token == record.id
+    assert [(e.action, e.added, e.removed) for e in restored.audit()] == [("cli import", 3, 1)]
+    source.close()
+    target.close()
+
+
 @pytest.mark.slow
 def test_a_load_killed_half_way_leaves_the_store_as_it_was(tmp_path):
     store_path = tmp_path / "store"

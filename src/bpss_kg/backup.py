@@ -1,17 +1,20 @@
 """Backups of the whole store: an N-Quads dump (gzip) plus a manifest with the ontology's and
-the shapes' versions, the quad count and a content digest; restore checks all of them."""
+the shapes' versions, the quad count and a content digest; restore checks all of them. The
+write tokens (hashed) and the audit log beside the store (``access.sqlite``) travel with it."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import __version__
+from .access import ACCESS_FILE
 from .errors import BadInput, Location, StoreError
 from .loading import load_sources
 from .store.base import LoadSource, Store
@@ -47,6 +50,9 @@ def backup(store: Store, target: Path) -> dict[str, object]:
     except OSError as error:
         raise StoreError(f"cannot write the backup: {error}", Location(file=str(target))) \
             from None
+    access = _access_file(store)
+    if access is not None and access.is_file():
+        _copy_sqlite(access, target / ACCESS_FILE)
     versions = [s["v"].value for s in store.query(ONTOLOGY_VERSION)]  # type: ignore[union-attr]
     shapes = load_shapes()
     manifest = {
@@ -57,6 +63,7 @@ def backup(store: Store, target: Path) -> dict[str, object]:
         "ontology_version": versions[0] if versions else None,
         "shapes_version": shapes.version,
         "shapes_digest": shapes.digest,
+        "access": (target / ACCESS_FILE).is_file(),
     }
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
                                    encoding="utf-8")
@@ -80,4 +87,23 @@ def restore(store: Store, source: Path) -> dict[str, object]:
     if len(store) != manifest["quads"] or graphs != manifest["graphs"]:
         raise StoreError(f"restored {len(store)} quads in {len(graphs)} graphs; the backup "
                          f"lists {manifest['quads']} in {len(manifest['graphs'])}")
+    access = _access_file(store)
+    if manifest.get("access") and access is not None:
+        _copy_sqlite(source / ACCESS_FILE, access)
     return manifest
+
+
+def _access_file(store: Store) -> Path | None:
+    folder = getattr(store, "path", None) or getattr(store, "snapshot_of", None)
+    return Path(folder) / ACCESS_FILE if folder is not None else None
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file that a server may be writing (SQLite's backup)."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
