@@ -69,23 +69,42 @@ def test_tokens_and_the_audit_log_travel_with_a_backup(tmp_path):
     target.close()
 
 
-@pytest.mark.slow
-def test_a_load_killed_half_way_leaves_the_store_as_it_was(tmp_path):
+def _load_killed_when(store_path: Path, data: Path, reached) -> None:  # type: ignore[no-untyped-def]
+    """Start ``bpss-kg load`` and SIGKILL it as soon as ``reached()`` is true (a known point
+    of the load, watched from outside), not after a guessed delay."""
+    process = subprocess.Popen([sys.executable, "-m", "bpss_kg.cli", "load", str(data),
+                                "--store", str(store_path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not reached() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert process.poll() is None, "the load ended before the point to kill it at"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.fixture
+def sample_and_big(tmp_path):
     store_path = tmp_path / "store"
     store = OxigraphStore(store_path)
     load_sample(store)
     before = len(store)
     store.close()
-    del store
     big = tmp_path / "big.nq"
     generate(counties=400, seed=2, out=big)
-    process = subprocess.Popen([sys.executable, "-m", "bpss_kg.cli", "load", str(big),
-                                "--store", str(store_path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.5)
-    assert process.poll() is None, "the load finished before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    return store_path, big, before
+
+
+@pytest.mark.slow
+def test_a_load_killed_while_writing_leaves_the_store_as_it_was(sample_and_big):
+    store_path, big, before = sample_and_big
+    active = os.readlink(store_path / "active")
+
+    def writing() -> bool:  # the copy being loaded holds data
+        staged = [p for p in store_path.glob("data-*") if p.name != active]
+        return any(sum(f.stat().st_size for f in p.glob("*.sst")) > 0 for p in staged)
+
+    _load_killed_when(store_path, big, writing)
     reopened = OxigraphStore(store_path)
     assert len(reopened) == before
     assert not [p for p in store_path.iterdir() if p.name.startswith("data-")
@@ -93,6 +112,27 @@ def test_a_load_killed_half_way_leaves_the_store_as_it_was(tmp_path):
     reopened.close()
     result = CliRunner().invoke(app, ["stats", "--format", "json", "--store", str(store_path)])
     assert result.exit_code == 0 and '"counties": 5' in result.stdout
+
+
+@pytest.mark.slow
+def test_a_load_killed_after_the_switch_leaves_derived_files_behind_never_wrong(sample_and_big):
+    from bpss_kg.derived import bring_up_to_date
+    from bpss_kg.search import index_is_fresh, search
+
+    store_path, big, before = sample_and_big
+    active = os.readlink(store_path / "active")
+    _load_killed_when(store_path, big, lambda: os.readlink(store_path / "active") != active)
+    reopened = OxigraphStore(store_path)
+    try:
+        assert len(reopened) > before  # the load had switched in: the after state
+        assert not index_is_fresh(reopened)  # killed before the index caught up
+        bring_up_to_date(reopened, summaries=False)  # what the next command or server does
+        assert index_is_fresh(reopened)
+        codes = {q.object.value for q in reopened.quads() if q.predicate.value.endswith(
+            "#divisionCode") and q.graph_name.value.endswith("/national")}
+        assert search(reopened, "110101").total >= 1 and "110101" in codes
+    finally:
+        reopened.close()
 
 
 def test_an_unusable_store_path_is_a_clear_error(tmp_path):

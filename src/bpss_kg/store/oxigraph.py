@@ -46,7 +46,10 @@ ACTIVE_LINK = "active"
 SNAPSHOTS = "snapshots"
 _DATA_DIR = re.compile(r"^data-(\d{6})$")
 _SNAPSHOT_DIR = re.compile(r"^gen-(\d{6,})$")
-_STAGING = re.compile(r"^(data-\d{6}|\.gen-\d{6,}\.partial)$")
+# RocksDB makes a checkpoint in "<target>.tmp" and renames it when complete: a process killed
+# meanwhile leaves that folder behind
+_LEFTOVER = re.compile(r"^data-\d{6}\.tmp$")
+_STAGING = re.compile(r"^(data-\d{6}|\.gen-\d{6,}\.partial)(\.tmp)?$|^gen-\d{6,}\.tmp$")
 
 
 def lease_file(snapshot: Path) -> Path:
@@ -231,7 +234,8 @@ class OxigraphStore:
         self.prune_snapshots(keep=())
         active = self._active_dir().name
         for entry in self._root.iterdir():
-            if _DATA_DIR.match(entry.name) and entry.name != active:
+            if (_DATA_DIR.match(entry.name) and entry.name != active) or _LEFTOVER.match(
+                    entry.name):
                 shutil.rmtree(entry, ignore_errors=True)
 
     def prune_snapshots(self, keep: Iterable[Path]) -> None:
