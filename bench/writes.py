@@ -103,7 +103,8 @@ def _sees(base: str, title: str, rows: int, what: str) -> bool:
             return status == 200 and json.loads(body)["boolean"]
         if what == "search":
             status, body = _request("GET", f"{base}/search?q={urllib.parse.quote(title)}")
-            return status == 200 and title in body.decode("utf-8", "replace")
+            # a hit's link text (the page also echoes the query itself)
+            return status == 200 and f">{title}</a>" in body.decode("utf-8", "replace")
         status, body = _request(
             "GET", f"{base}/api/queries/county-system-overview?county={COUNTY}")
         found = json.loads(body)["results"]["bindings"] if status == 200 else []
