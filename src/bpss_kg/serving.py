@@ -186,10 +186,13 @@ def _running(pid: int) -> bool:
 
 
 # -- before the fork ------------------------------------------------------------------------------
-def _prepare(settings: Settings, sample: bool, reply: Any) -> None:
+def _prepare(settings: Settings, sample: bool, reply: Any, parent: int) -> None:
     """In a spawned process: open the store (exit codes for an unusable one), load the sample
     into an empty store, close. Replies (status, message)."""
     from . import loading
+    from .processes import bind_to_parent
+
+    bind_to_parent(parent)
     from .store import open_store
 
     try:
@@ -217,7 +220,7 @@ def prepare_store(settings: Settings, sample: bool) -> str:
 
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_prepare, args=(settings, sample, sender),
+    process = context.Process(target=_prepare, args=(settings, sample, sender, os.getpid()),
                               name="bpss-kg-prepare")
     process.start()
     sender.close()

@@ -30,14 +30,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,6 +45,7 @@ import pyoxigraph as ox
 from . import resources
 from .background import CoalescingWorker
 from .namespaces import GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
+from .processes import chunked_map
 from .queries import LibraryQuery, library, parse_query_file
 from .store import OxigraphStore, Store, Term
 from .store.query_service import tsv_cell, tsv_text
@@ -342,11 +341,10 @@ class Summaries:
             try:
                 chunks = [graphs[i::WORKERS * 4] for i in range(WORKERS * 4)]
                 names = [q.name for q in self.evaluated]
-                context = multiprocessing.get_context("spawn")
-                with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
-                    for part in pool.map(_evaluate_chunk,
-                                         [(str(snapshot), c, names) for c in chunks if c]):
-                        results.update(part)
+                for part in chunked_map(_evaluate_chunk,
+                                        [(str(snapshot), c, names) for c in chunks if c],
+                                        WORKERS):
+                    results.update(part)
             finally:
                 shutil.rmtree(snapshot, ignore_errors=True)
         self._write(results, [], sequence, full=True)

@@ -29,9 +29,7 @@ import io
 import multiprocessing
 import os
 import queue
-import signal
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -40,6 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import BadInput, QueryTimeout, ResultTooLarge, StoreError
+from ..processes import bind_to_parent
 from .answer_cache import AnswerCache, cache_key
 from .base import Store, Term
 from .oxigraph import release_lease, take_lease
@@ -166,21 +165,9 @@ def _query_raw(db: ox.Store, request: QueryRequest) -> object:
                     substitutions=substitutions or None)
 
 
-def _watch_parent(parent: int) -> None:
-    """Exit this process as soon as its parent has gone (the worker is then an orphan)."""
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(0)
-
-
 def _worker_main(conn: Connection, parent: int) -> None:
     """Loop of a query worker process: open the named snapshot, run, serialize, reply."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
-                     name="bpss-kg-parent-watch").start()
-    if os.getppid() != parent:  # the parent went before the watch started
-        os._exit(0)
+    bind_to_parent(parent)
     conn.send(("ready", None))  # start-up is not part of any query's time limit
     opened: str | None = None
     lease: int | None = None

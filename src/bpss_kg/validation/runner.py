@@ -12,10 +12,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,6 +25,7 @@ from rdflib.namespace import XSD
 from ..errors import BadInput, NotFound
 from ..loading import national_sources, ontology_sources, source_for_file
 from ..namespaces import BPSS, GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
+from ..processes import chunked_map
 from ..rdf_terms import ill_typed_literals, rdflib_graph
 from ..store import OxigraphStore, Store
 from ..store.oxigraph import parse_sources
@@ -91,10 +90,9 @@ def run_units_in_memory(store: Store, checks: list[Check], units: list[Unit]) ->
 def _run_parallel(path: Path, checks: list[Check], units: list[Unit],
                   workers: int) -> list[Finding]:
     chunks = [units[i::workers * 4] for i in range(workers * 4)]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        parts = pool.map(_run_chunk, [(str(path), checks, chunk) for chunk in chunks if chunk])
-        return [finding for part in parts for finding in part]
+    parts = chunked_map(_run_chunk, [(str(path), checks, chunk) for chunk in chunks if chunk],
+                        workers)
+    return [finding for part in parts for finding in part]
 
 
 @dataclass(frozen=True)
