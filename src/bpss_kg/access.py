@@ -215,6 +215,19 @@ class AccessRegistry:
             self._local.db = db
         return db
 
+    def close(self) -> None:
+        """Close this thread's connection (a command line process is done with the file)."""
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    def __enter__(self) -> AccessRegistry:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     # -- tokens --------------------------------------------------------------------------------
     def add(self, scope: Scope, label: str) -> tuple[TokenRecord, str]:
         """A new token; the secret is returned once and never stored."""

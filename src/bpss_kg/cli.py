@@ -183,9 +183,9 @@ def _audited(db: Store, action: str, graphs: set[str] | None, do: Callable[[], T
     from .access import AccessRegistry, command_line_writer
     from .writes import WriteGate
 
-    registry = AccessRegistry(getattr(db, "path", None) or Settings.from_env().state_dir)
-    return WriteGate(db, registry, after_write=lambda: None).write(
-        command_line_writer(), action, graphs, do)[0]
+    with AccessRegistry(getattr(db, "path", None) or Settings.from_env().state_dir) as registry:
+        return WriteGate(db, registry, after_write=lambda: None).write(
+            command_line_writer(), action, graphs, do)[0]
 
 
 def _graphs_of(sources: list) -> set[str] | None:  # type: ignore[type-arg]
@@ -673,7 +673,8 @@ def token_add(
         fail(BadInput("give exactly one of --county CODE, --province CODE, --admin"))
     try:
         scope = Scope.of(*chosen[0])
-        record, secret = _registry(store).add(scope, label)
+        with _registry(store) as registry:
+            record, secret = registry.add(scope, label)
     except BpssError as error:
         fail(error)
     if fmt == "json":
@@ -692,7 +693,8 @@ def token_list(
 ) -> None:
     """The tokens, with their scope and whether they are revoked (never the tokens)."""
     try:
-        tokens = _registry(store).tokens()
+        with _registry(store) as registry:
+            tokens = registry.tokens()
     except BpssError as error:
         fail(error)
     if fmt == "json":
@@ -711,7 +713,8 @@ def token_revoke(
 ) -> None:
     """Withdraw a token: refused from the next request on."""
     try:
-        record = _registry(store).revoke(token_id)
+        with _registry(store) as registry:
+            record = registry.revoke(token_id)
     except BpssError as error:
         fail(error)
     out.print(f"revoked {record.id} ({record.scope}, {record.label})", highlight=False)
@@ -735,7 +738,8 @@ def audit(
     if county is not None:
         graph = str(county_graph(county))
     try:
-        entries = _registry(store).audit(graph=graph, since=since, limit=limit)
+        with _registry(store) as registry:
+            entries = registry.audit(graph=graph, since=since, limit=limit)
     except BpssError as error:
         fail(error)
     if fmt == "json":
