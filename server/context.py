@@ -11,6 +11,7 @@ from flask import current_app
 
 from bpss_kg.access import AccessRegistry
 from bpss_kg.config import Settings
+from bpss_kg.editions import EditionLog
 from bpss_kg.search import BackgroundRebuilder, refresh_index
 from bpss_kg.store import RemoteStore, Store
 from bpss_kg.store.query_service import QueryService
@@ -26,13 +27,16 @@ class ServerContext:
     store: Store
     queries: QueryService
     access: AccessRegistry = field(init=False)
+    editions: EditionLog = field(init=False)
     gate: WriteGate = field(init=False)
     search_index: BackgroundRebuilder = field(init=False)
     summaries: BackgroundRefresher = field(init=False)
 
     def __post_init__(self) -> None:
-        self.access = AccessRegistry(state_dir(self.settings, self.store))
-        self.gate = WriteGate(self.store, self.access, self.after_write)
+        folder = state_dir(self.settings, self.store)
+        self.access = AccessRegistry(folder)
+        self.editions = EditionLog(folder)
+        self.gate = WriteGate(self.store, self.access, self.after_write, self.editions)
         self.search_index = BackgroundRebuilder(self.store)
         self.summaries = BackgroundRefresher(summaries_for(self.store))
         # Up to date at start (no-ops when they already are): a server started after a

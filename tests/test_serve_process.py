@@ -15,6 +15,7 @@ import base64
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -452,3 +453,19 @@ def _count_graph(served: Served, graph: str) -> int:
                               .encode(), {"Content-Type": "application/sparql-query"})
     assert status == 200, body
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_the_change_feed_lists_each_write_with_its_patch(served, tokens):
+    graph = COUNTY_GRAPH + "370502"
+    assert update(served.base, insert(graph, "urn:x:feed", "变更源测试"), tokens["370502"])[0] \
+        == 204
+    status, _, body = request("GET", served.url("/changes?limit=5000&graph=" +
+                                                urllib.parse.quote(graph, safe="")))
+    assert status == 200
+    text = body.decode()
+    patches = sorted(int(n) for n in re.findall(r"/changes/(\d+)\.rdfp", text))
+    status, headers, patch = request("GET", served.url(f"/changes/{patches[-1]}.rdfp"))
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf-patch")
+    assert '<urn:x:feed> <http://www.w3.org/2000/01/rdf-schema#label> "变更源测试"@zh' in \
+        patch.decode()
+    assert "东营区 office" in text and tokens["370502"] not in text

@@ -1,6 +1,7 @@
 """Backups of the whole store: an N-Quads dump (gzip) plus a manifest with the ontology's and
 the shapes' versions, the quad count and a content digest; restore checks all of them. The
-write tokens (hashed) and the audit log beside the store (``access.sqlite``) travel with it."""
+write tokens (hashed), the audit log (``access.sqlite``) and the graphs' editions
+(``editions.sqlite``) kept beside the store travel with it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .access import ACCESS_FILE
+from .editions import EDITIONS_FILE
 from .errors import BadInput, Location, StoreError
 from .loading import load_sources
 from .store.base import LoadSource, Store
@@ -50,9 +52,10 @@ def backup(store: Store, target: Path) -> dict[str, object]:
     except OSError as error:
         raise StoreError(f"cannot write the backup: {error}", Location(file=str(target))) \
             from None
-    access = _access_file(store)
-    if access is not None and access.is_file():
-        _copy_sqlite(access, target / ACCESS_FILE)
+    for name in (ACCESS_FILE, EDITIONS_FILE):
+        kept = _beside(store, name)
+        if kept is not None and kept.is_file():
+            _copy_sqlite(kept, target / name)
     versions = [s["v"].value for s in store.query(ONTOLOGY_VERSION)]  # type: ignore[union-attr]
     shapes = load_shapes()
     manifest = {
@@ -64,6 +67,7 @@ def backup(store: Store, target: Path) -> dict[str, object]:
         "shapes_version": shapes.version,
         "shapes_digest": shapes.digest,
         "access": (target / ACCESS_FILE).is_file(),
+        "editions": (target / EDITIONS_FILE).is_file(),
     }
     (target / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
                                    encoding="utf-8")
@@ -87,15 +91,17 @@ def restore(store: Store, source: Path) -> dict[str, object]:
     if len(store) != manifest["quads"] or graphs != manifest["graphs"]:
         raise StoreError(f"restored {len(store)} quads in {len(graphs)} graphs; the backup "
                          f"lists {manifest['quads']} in {len(manifest['graphs'])}")
-    access = _access_file(store)
-    if manifest.get("access") and access is not None:
-        _copy_sqlite(source / ACCESS_FILE, access)
+    for name, flag in ((ACCESS_FILE, "access"), (EDITIONS_FILE, "editions")):
+        kept = _beside(store, name)
+        if manifest.get(flag) and kept is not None:
+            _copy_sqlite(source / name, kept)
     return manifest
 
 
-def _access_file(store: Store) -> Path | None:
+def _beside(store: Store, name: str) -> Path | None:
+    """A file kept beside the store (tokens and audit log, editions)."""
     folder = getattr(store, "path", None) or getattr(store, "snapshot_of", None)
-    return Path(folder) / ACCESS_FILE if folder is not None else None
+    return Path(folder) / name if folder is not None else None
 
 
 def _copy_sqlite(source: Path, target: Path) -> None:

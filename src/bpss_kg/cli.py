@@ -181,10 +181,12 @@ def _audited(db: Store, action: str, graphs: set[str] | None, do: Callable[[], T
     """Run a write of this command through the write gate: recorded in the audit log as the
     person at the command line, with the triples it added and removed."""
     from .access import AccessRegistry, command_line_writer
+    from .editions import EditionLog
     from .writes import WriteGate
 
-    with AccessRegistry(getattr(db, "path", None) or Settings.from_env().state_dir) as registry:
-        return WriteGate(db, registry, after_write=lambda: None).write(
+    folder = getattr(db, "path", None) or Settings.from_env().state_dir
+    with AccessRegistry(folder) as registry, EditionLog(folder) as editions:
+        return WriteGate(db, registry, after_write=lambda: None, editions=editions).write(
             command_line_writer(), action, graphs, do)[0]
 
 
@@ -753,6 +755,44 @@ def audit(
     out.print(table)
 
 
+def _graph_option(county: str | None, graph: str | None) -> str:
+    from .namespaces import county_graph, is_division_code
+
+    if (county is None) == (graph is None):
+        fail(BadInput("give --county CODE or --graph IRI"))
+    if county is not None and not is_division_code(county):
+        fail(BadInput(f"--county expects a six-digit GB/T 2260 code, got {county!r}"))
+    return str(county_graph(county)) if county is not None else str(graph)
+
+
+@app.command()
+def history(
+    county: Annotated[str | None, typer.Option("--county", help="GB/T 2260 code")] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="Or any graph's IRI")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """The editions of a county's system (or a graph): when, who, what, triples added and
+    removed (works beside a running server)."""
+    from .editions import EditionLog
+
+    target = _graph_option(county, graph)
+    with EditionLog(settings_for(store).state_dir) as log:
+        editions = log.editions(graph=target, limit=100_000)
+    if fmt == "json":
+        out.print_json(json.dumps([e.to_dict() for e in editions], ensure_ascii=False))
+        return
+    table = Table("edition", "time (UTC)", "who", "action", "kind", "added", "removed", "triples",
+                  title=target)
+    for e in editions:
+        table.add_row(str(e.number), e.time[:19], f"{e.label} ({e.token})", e.action, e.kind,
+                      str(e.added), str(e.removed), str(e.triples))
+    out.print(table)
+    if not editions:
+        out.print("no editions (writes are recorded from the first write through bpss-kg on)",
+                  style="dim")
+
+
 def _remote(endpoint: str, update: str | None, gsp: str | None, token: str | None):  # type: ignore[no-untyped-def]
     """The remote store of a push or pull (credentials from $BPSS_KG_STORE_USER/PASSWORD)."""
     from .store.remote import RemoteStore
@@ -796,9 +836,14 @@ def push(
         remote = _remote(endpoint, update, gsp, token)
         state = PushState(_state_dir(store) / STATE_FILE)
         targets = [ox.NamedNode(g) for g in graph] if graph else None
-        report = run_push(db, remote, state, graphs=targets, changed=changed,
-                          on_graph=lambda g, what: err.print(f"{what}: {g}", highlight=False))
+        from .editions import EditionLog
+
+        with EditionLog(_state_dir(store)) as log:
+            report = run_push(db, remote, state, graphs=targets, changed=changed, editions=log,
+                              on_graph=lambda g, what: err.print(f"{what}: {g}",
+                                                                 highlight=False))
     out.print(f"pushed {len(report.sent)} graph(s)"
+              + (f" ({len(report.deltas)} as their changes only)" if report.deltas else "")
               + (f", {len(report.unchanged)} unchanged" if report.unchanged else ""))
 
 

@@ -6,6 +6,10 @@ again. With ``changed`` only graphs whose content hash differs from the one reco
 last successful push are sent; the record (``.bpss-kg-push.json`` in the store directory) is
 updated per graph right after that graph's request succeeded, so a rerun after an interruption
 sends exactly the graphs not yet sent and ends in the same state as an uninterrupted push.
+When the graph's editions (``editions.py``) hold the state last pushed, ``changed`` sends only
+the difference — ``DELETE DATA`` + ``INSERT DATA`` in one update request, idempotent too —
+instead of the whole graph; a whole graph goes when that state is not known or the difference
+holds blank nodes.
 
 ``pull`` fetches a graph, checks it (it parses, it is not empty, and, for a county or the
 national layer, it passes the SHACL validation) and only then replaces the local graph.
@@ -22,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .editions import EditionLog
 from .errors import BadInput, Location, NotFound
 from .namespaces import GRAPH, NATIONAL_GRAPH, SH
 from .store.base import Store
@@ -59,9 +64,20 @@ class PushState:
     def sent(self, endpoint: str, graph: str) -> str | None:
         return self._data.get(endpoint, {}).get(graph)
 
-    def record(self, endpoint: str, graph: str, digest: str) -> None:
+    def edition(self, endpoint: str, graph: str) -> int | None:
+        """The graph's edition number that was last pushed (when known)."""
+        value = self._data.get("editions", {}).get(endpoint, {}).get(graph)
+        return int(value) if value is not None else None  # type: ignore[arg-type]
+
+    def record(self, endpoint: str, graph: str, digest: str,
+               edition: int | None = None) -> None:
         """Record one graph and write the file at once (atomically: temp file + rename)."""
         self._data.setdefault(endpoint, {})[graph] = digest
+        editions = self._data.setdefault("editions", {}).setdefault(endpoint, {})  # type: ignore[arg-type]
+        if edition is None:
+            editions.pop(graph, None)
+        else:
+            editions[graph] = edition  # type: ignore[assignment]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         tmp.write_text(json.dumps(self._data, indent=1, sort_keys=True), "utf-8")
@@ -72,11 +88,13 @@ class PushState:
 class PushReport:
     sent: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    deltas: list[str] = field(default_factory=list)  # of ``sent``: only the difference went
 
 
 def push(store: Store, remote: RemoteStore, state: PushState, *,
          graphs: list[ox.NamedNode] | None = None, changed: bool = False,
-         on_graph: Callable[[str, str], None] | None = None) -> PushReport:
+         on_graph: Callable[[str, str], None] | None = None,
+         editions: EditionLog | None = None) -> PushReport:
     """Send graphs to ``remote`` one request per graph (see the module docstring)."""
     present = store.named_graphs()
     targets = graphs or pushable_graphs(store)
@@ -93,12 +111,41 @@ def push(store: Store, remote: RemoteStore, state: PushState, *,
             if on_graph:
                 on_graph(graph.value, "unchanged")
             continue
-        remote.replace_graph(graph, triples)
-        state.record(key, graph.value, digest)
+        newest = editions.newest(graph.value) if editions else None
+        sent_delta = changed and editions is not None and _push_delta(
+            remote, editions, state, key, graph, triples)
+        if not sent_delta:
+            remote.replace_graph(graph, triples)
+        state.record(key, graph.value, digest, newest)
         report.sent.append(graph.value)
+        if sent_delta:
+            report.deltas.append(graph.value)
         if on_graph:
-            on_graph(graph.value, "sent")
+            on_graph(graph.value, "sent the changes" if sent_delta else "sent")
     return report
+
+
+def _push_delta(remote: RemoteStore, editions: EditionLog, state: PushState, key: str,
+                graph: ox.NamedNode, triples: list[ox.Triple]) -> bool:
+    """Send only what changed since the edition last pushed; False when that cannot be told
+    (the whole graph must go)."""
+    pushed = state.edition(key, graph.value)
+    if pushed is None:
+        return False
+    try:
+        before = [q.triple for q in ox.parse(b"\n".join(editions.state(graph.value, pushed)),
+                                             format=ox.RdfFormat.N_TRIPLES)]
+    except NotFound:
+        return False
+    if content_hash(before) != state.sent(key, graph.value):
+        return False  # the remote was not sent that edition's content: send everything
+    old, new = set(before), set(triples)
+    added, removed = sorted(new - old, key=str), sorted(old - new, key=str)
+    if any(isinstance(term, ox.BlankNode) for t in added + removed
+           for term in (t.subject, t.object)):
+        return False
+    remote.apply_changes(graph, added, removed)
+    return True
 
 
 @dataclass

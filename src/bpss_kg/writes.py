@@ -12,7 +12,6 @@ costs a few checkpoints, not 64).
 
 from __future__ import annotations
 
-import io
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -20,6 +19,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from .access import AccessRegistry, Forbidden, GraphChange, Writer
+from .editions import EditionLog, graph_lines, keeps_editions
 from .store.base import Store
 from .store.changes import DEFAULT_GRAPH
 
@@ -31,17 +31,14 @@ _SIZE = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 def _image(store: Store, graph: str) -> set[bytes] | None:
     """A graph's triples as N-Triples lines (to count what a write adds and removes); None
     for a graph too large to hold twice in memory."""
-    target: ox.NamedNode | ox.DefaultGraph = (
-        ox.DefaultGraph() if graph == DEFAULT_GRAPH else ox.NamedNode(graph))
-    if isinstance(target, ox.NamedNode):
+    if graph != DEFAULT_GRAPH:
+        target = ox.NamedNode(graph)
         if not store.has_graph(target):
             return set()
         rows = list(store.query(_SIZE, bindings={"g": target}))  # type: ignore[arg-type]
         if rows and int(rows[0]["n"].value) > IMAGE_LIMIT:
             return None
-    buffer = io.BytesIO()
-    store.dump(buffer, ox.RdfFormat.N_TRIPLES, target)
-    return set(buffer.getvalue().splitlines())
+    return graph_lines(store, graph)
 
 
 class WriteGate:
@@ -49,9 +46,10 @@ class WriteGate:
     the gate after each write, before its caller answers."""
 
     def __init__(self, store: Store, access: AccessRegistry | None,
-                 after_write: Callable[[], None]) -> None:
+                 after_write: Callable[[], None], editions: EditionLog | None = None) -> None:
         self.store = store
         self.access = access
+        self.editions = editions
         self._after_write = after_write
         self._lock = threading.Lock()  # one write at a time
         self._publishing = threading.Lock()  # one after_write at a time
@@ -78,8 +76,13 @@ class WriteGate:
                     changes.append(GraphChange(graph, None, None))
                 else:
                     changes.append(GraphChange(graph, len(new - old), len(old - new)))
+                if self.editions is not None and keeps_editions(graph):
+                    self.editions.record(writer, action, graph, old, new if new is not None
+                                         else graph_lines(self.store, graph))
             if graphs is None:
                 changes.append(GraphChange("*", None, None))
+                if self.editions is not None:
+                    self.editions.record_unknown(writer, action, self.store)
             if self.access is not None:
                 self.access.record(writer, action, changes)
             self._written += 1

@@ -467,6 +467,18 @@ class RemoteStore:
         # INSERT {…} WHERE {} rather than INSERT DATA: Virtuoso refuses blank nodes in DATA.
         self.update(f"{head}INSERT {{ GRAPH {graph} {{\n{body}\n}} }} WHERE {{ }}")
 
+    def apply_changes(self, graph: ox.NamedNode, added: list[ox.Triple],
+                      removed: list[ox.Triple]) -> None:
+        """Remove and add triples of one graph in one update request (no blank nodes: SPARQL
+        DATA blocks cannot name an existing one)."""
+        parts = []
+        for keyword, triples in (("DELETE", removed), ("INSERT", added)):
+            if triples:
+                body = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+                parts.append(f"{keyword} DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+        if parts:
+            self.update(" ;\n".join(parts))
+
     def add_document(self, graph: ox.NamedNode, data: bytes, fmt: ox.RdfFormat) -> None:
         self.add(ox.Quad(t.subject, t.predicate, t.object, graph)
                  for t in ox.parse(data, format=fmt))
