@@ -77,14 +77,14 @@ def test_a_write_that_changes_nothing_is_no_edition(gated):
     assert len(log.editions(graph=COUNTY)) == 1
 
 
-def test_a_write_of_unknown_graphs_snapshots_the_graphs_that_changed(gated):
+def test_a_write_of_unknown_graphs_gives_an_edition_to_each_graph_that_changed(gated):
     store, log, gate = gated
     _write(store, gate, _insert("先写"))
     gate.write(OFFICE.__class__("tok-admin", "admin", Scope.admin()), "POST /update", None,
                lambda: store.update(f'INSERT {{ GRAPH ?g {{ <urn:x:all> {LABEL} "每图"@zh }} }} '
                                     f'WHERE {{ GRAPH ?g {{ }} FILTER(?g = <{COUNTY}>) }}'))
     county = log.editions(graph=COUNTY)
-    assert [e.kind for e in county] == ["snapshot", "snapshot"]
+    assert [(e.kind, e.added) for e in county][1:] == [("delta", 1)]  # against the head
     assert log.state(COUNTY) == graph_lines(store, COUNTY)
     others = {e.graph for e in log.editions()} - {COUNTY}
     assert others  # every other graph got its first edition (it had none), once
@@ -102,7 +102,8 @@ def _replay(client, limit: int) -> dict[str, set[bytes]]:
     while url:
         pages += 1
         page = Graph().parse(data=client.get(url).data, format="turtle")
-        members = sorted(page.objects(None, TREE.member), key=lambda m: int(str(m).rsplit("/")[-1]))
+        members = sorted(page.objects(None, TREE.member),
+                         key=lambda m: int(page.value(m, DCTERMS.identifier)))
         for member in members:
             (patch_url,) = page.objects(member, RDFS.seeAlso)
             text = client.get(urllib.parse.urlparse(str(patch_url)).path).data.decode()
@@ -189,3 +190,24 @@ def test_patch_text_is_an_rdf_patch_transaction(gated):
     # a valid N-Quads line once the A and the final dot are taken off
     quad = next(iter(ox.parse(io.BytesIO(lines[-2][2:].encode()), format=ox.RdfFormat.N_QUADS)))
     assert quad.graph_name == ox.NamedNode(COUNTY) and quad.subject == ox.NamedNode("urn:x:g")
+
+
+def test_counties_whose_system_changed_since_a_date_come_from_the_editions(gated):
+    from bpss_kg.queries import library_query, run_library_query
+
+    store, log, gate = gated
+    _write(store, gate, _insert("变更一"))
+    _write(store, gate, _insert("变更二", "urn:x:h"))
+    other = "https://w3id.org/bpss-kg/graph/county/370503"
+    gate.write(OFFICE.__class__("tok-p", "山东", Scope("province", "370000")), "import", {other},
+               lambda: store.update(f'INSERT DATA {{ GRAPH <{other}> {{ <urn:x:i> {LABEL} '
+                                    '"河口区变更"@zh } }'))
+    query = library_query("counties-changed-since")
+    found = {(str(r["county"].value).rsplit("/", 1)[-1], r["countyName"].value,
+              int(r["editions"].value), int(r["triplesAdded"].value))
+             for r in run_library_query(store, query, {"since": "2020-01-01"})}
+    # A graph's first edition is a snapshot (all its triples added), later ones deltas.
+    first = len(log.state(COUNTY, 1))
+    assert found == {("370502", "东营区", 2, first + 1),
+                     ("370503", "河口区", 1, len(log.state(other, 1)))}
+    assert list(run_library_query(store, query, {"since": "2999-01-01"})) == []

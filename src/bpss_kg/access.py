@@ -139,7 +139,8 @@ def command_line_writer() -> Writer:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "unknown"
-    return Writer("cli", f"command line ({user})", Scope.admin())
+    # the user name goes only into the audit log (the token field), not into public labels
+    return Writer(f"cli:{user}", "command line", Scope.admin())
 
 
 ENV_WRITER = Writer("env", "BPSS_KG_UPDATE_TOKEN", Scope.admin())

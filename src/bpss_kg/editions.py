@@ -11,9 +11,12 @@ An edition is one of:
 * ``delta``: the triples added and removed (an RDF Patch, compressed), relative to the
   edition before it; storage grows with the size of the changes, not with the graph;
 * ``snapshot``: the whole graph after the write, when no delta can be told: the graph's first
-  edition, a graph too large to compare in memory, or a write whose graphs could not be told
-  from its text (a bulk load of a quad file, an update with ``GRAPH ?g``) — then every graph
-  whose content differs from its newest edition gets one (compared by digest).
+  edition, or a graph whose state before the write is not the one its newest edition
+  describes (a write that bypassed the gate).
+
+After a write whose graphs could not be told from its text (a bulk load of a quad file, an
+update with ``GRAPH ?g``), every graph whose content differs from its newest edition (by
+digest) gets an edition, a delta against the state that edition describes.
 
 Replaying a graph's editions from its newest snapshot gives the graph as it was then; replaying
 every edition of the feed from the start gives every graph as it is (tested). Blank nodes keep
@@ -42,7 +45,16 @@ from .store.base import Store
 from .store.changes import DEFAULT_GRAPH
 
 EDITIONS_FILE = "editions.sqlite"
-SKIPPED_PREFIXES = (str(GRAPH["validation/"]),)
+EDITIONS_GRAPH = str(GRAPH["editions"])
+"""Where each edition is described in the store (PROV, no triples of the data), so that SPARQL
+can ask which counties changed when; derived from ``editions.sqlite``."""
+SKIPPED_PREFIXES = (str(GRAPH["validation/"]), EDITIONS_GRAPH)
+COUNTY_PREFIX = str(GRAPH["county/"])
+_BPSS = "https://w3id.org/bpss-kg/def#"
+_PROV = "http://www.w3.org/ns/prov#"
+_DCT = "http://purl.org/dc/terms/"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_ID = "https://w3id.org/bpss-kg/id/"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS editions (
@@ -117,6 +129,55 @@ class Patch:
             self.removed)] + [f"A {line.decode('utf-8')[:-1].rstrip()} {graph} ."
                               for line in sorted(self.added)]
         return "\n".join([*head, "TX .", *body, "TC ."]) + "\n"
+
+
+def edition_iri(graph: str, number: int) -> str:
+    """``bpssid:edition/county/370502/3``: the third edition of that county's graph."""
+    key = graph[len(str(GRAPH)):] if graph.startswith(str(GRAPH)) else \
+        hashlib.sha256(graph.encode()).hexdigest()[:16]
+    return f"{_ID}edition/{key}/{number}"
+
+
+def agent_iri(writer_label: str, scope: str) -> str:
+    digest = hashlib.sha256(f"{scope}|{writer_label}".encode()).hexdigest()[:12]
+    return f"{_ID}agent/{digest}"
+
+
+def edition_quads(edition: Edition) -> list[ox.Quad]:
+    """The edition described in PROV, in ``bpssg:editions`` (who by label and scope; never the
+    token or a user name)."""
+    g = ox.NamedNode(EDITIONS_GRAPH)
+    node = ox.NamedNode(edition_iri(edition.graph, edition.number))
+    agent = ox.NamedNode(agent_iri(edition.label, edition.scope))
+
+    def lit(value: object, datatype: str | None = None) -> ox.Literal:
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + datatype)) if datatype \
+            else ox.Literal(str(value))
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    triples = [
+        (node, rdf_type, ox.NamedNode(_BPSS + "GraphEdition")),
+        (node, ox.NamedNode(_DCT + "isVersionOf"), ox.NamedNode(edition.graph)),
+        (node, ox.NamedNode(_PROV + "generatedAtTime"), lit(edition.time, "dateTime")),
+        (node, ox.NamedNode(_BPSS + "editionNumber"), lit(edition.number, "integer")),
+        (node, ox.NamedNode(_BPSS + "editionKind"), lit(edition.kind)),
+        (node, ox.NamedNode(_BPSS + "addedTriples"), lit(edition.added, "integer")),
+        (node, ox.NamedNode(_BPSS + "removedTriples"), lit(edition.removed, "integer")),
+        (node, ox.NamedNode(_DCT + "description"), lit(edition.action)),
+        (node, ox.NamedNode(_PROV + "wasAttributedTo"), agent),
+        (agent, rdf_type, ox.NamedNode(_PROV + "Agent")),
+        (agent, label, lit(edition.label)),
+        (agent, ox.NamedNode(_BPSS + "writeScope"), lit(edition.scope)),
+    ]
+    if edition.number > 1:
+        triples.append((node, ox.NamedNode(_PROV + "wasRevisionOf"),
+                        ox.NamedNode(edition_iri(edition.graph, edition.number - 1))))
+    if edition.graph.startswith(COUNTY_PREFIX):
+        code = edition.graph[len(COUNTY_PREFIX):].split("/", 1)[0]
+        triples.append((node, ox.NamedNode(_DCT + "spatial"),
+                        ox.NamedNode(f"{_ID}place/{code}")))
+    return [ox.Quad(s, p, o, g) for s, p, o in triples]
 
 
 def _pack(added: Iterable[bytes], removed: Iterable[bytes]) -> bytes:
@@ -206,7 +267,13 @@ class EditionLog:
         for graph in sorted(present | known):
             if not keeps_editions(graph):
                 continue
-            edition = self.record(writer, action, graph, None, graph_lines(store, graph))
+            after = graph_lines(store, graph)
+            head = self._head(graph)
+            if head is not None and head[1] == digest_of(after):
+                continue
+            # the state the newest edition describes, so that the change is kept as a delta
+            before = self.state(graph) if head is not None else None
+            edition = self.record(writer, action, graph, before, after)
             if edition is not None:
                 recorded.append(edition)
         return recorded

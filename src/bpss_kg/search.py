@@ -179,12 +179,16 @@ def _graph_key(graph: object) -> str:
 NameRow = tuple[str, str, str, int, str]  # name, iri, graph, property rank, language
 
 
+_UNSEARCHED = ("https://w3id.org/bpss-kg/graph/editions",)  # who wrote when: not content
+
+
 def _name_rows(triples: Iterable[tuple[object, object, object]], prop: str) -> list[NameRow]:
     """Index rows of (subject, name, graph) triples of one name property."""
     rank = _PROPERTY_RANK[prop]
     return [(name.value, subject.value, _graph_key(graph), rank, _lang(name))
             for subject, name, graph in triples
-            if isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal)]
+            if isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal)
+            and _graph_key(graph) not in _UNSEARCHED]
 
 
 def _kinds(store: Store, iris: list[str] | None) -> dict[str, str]:

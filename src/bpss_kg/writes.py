@@ -19,7 +19,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from .access import AccessRegistry, Forbidden, GraphChange, Writer
-from .editions import EditionLog, graph_lines, keeps_editions
+from .editions import Edition, EditionLog, edition_quads, graph_lines, keeps_editions
 from .store.base import Store
 from .store.changes import DEFAULT_GRAPH
 
@@ -70,6 +70,7 @@ class WriteGate:
             before = {g: _image(self.store, g) for g in sorted(graphs)} if graphs else {}
             result = do()
             changes = []
+            recorded: list[Edition] = []
             for graph, old in before.items():
                 new = _image(self.store, graph)
                 if old is None or new is None:
@@ -77,12 +78,17 @@ class WriteGate:
                 else:
                     changes.append(GraphChange(graph, len(new - old), len(old - new)))
                 if self.editions is not None and keeps_editions(graph):
-                    self.editions.record(writer, action, graph, old, new if new is not None
-                                         else graph_lines(self.store, graph))
+                    edition = self.editions.record(writer, action, graph, old,
+                                                   new if new is not None
+                                                   else graph_lines(self.store, graph))
+                    if edition is not None:
+                        recorded.append(edition)
             if graphs is None:
                 changes.append(GraphChange("*", None, None))
                 if self.editions is not None:
-                    self.editions.record_unknown(writer, action, self.store)
+                    recorded += self.editions.record_unknown(writer, action, self.store)
+            if recorded:  # described in the store too, for SPARQL (editions.EDITIONS_GRAPH)
+                self.store.add(q for e in recorded for q in edition_quads(e))
             if self.access is not None:
                 self.access.record(writer, action, changes)
             self._written += 1

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, VOID, XSD
 
-from ..editions import Edition, EditionLog
+from ..editions import Edition, EditionLog, edition_iri, edition_quads
 from ..namespaces import BPSS
 
 LDES = Namespace("https://w3id.org/ldes#")
@@ -29,12 +30,16 @@ PATCH_MEDIA = "application/rdf-patch"
 MAX_PAGE = 5000
 
 
-def edition_iri(base: str, edition_id: int) -> URIRef:
-    return URIRef(f"{base}/changes/{edition_id}")
-
-
 def patch_url(base: str, edition_id: int) -> URIRef:
     return URIRef(f"{base}/changes/{edition_id}.rdfp")
+
+
+def _term(term: object) -> object:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    assert isinstance(term, ox.Literal)
+    return Literal(term.value, datatype=URIRef(term.datatype.value)) \
+        if term.datatype.value != str(XSD.string) else Literal(term.value)
 
 
 def _page(base: str, after: int, limit: int, graph: str | None) -> URIRef:
@@ -42,25 +47,14 @@ def _page(base: str, after: int, limit: int, graph: str | None) -> URIRef:
     return URIRef(f"{base}/changes?{urlencode(query)}")
 
 
-def describe(g: Graph, base: str, edition: Edition, previous: int | None) -> URIRef:
-    node = edition_iri(base, edition.id)
-    g.add((node, RDF.type, BPSS.GraphEdition))
-    g.add((node, RDF.type, PROV.Entity))
-    g.add((node, DCTERMS.isVersionOf, URIRef(edition.graph)))
-    g.add((node, PROV.generatedAtTime, Literal(edition.time, datatype=XSD.dateTime)))
-    g.add((node, BPSS.editionNumber, Literal(edition.number)))
-    g.add((node, BPSS.editionKind, Literal(edition.kind)))
-    g.add((node, BPSS.addedTriples, Literal(edition.added)))
-    g.add((node, BPSS.removedTriples, Literal(edition.removed)))
+def describe(g: Graph, base: str, edition: Edition) -> URIRef:
+    """A member: the edition as the store describes it (``edition_quads``), its size after,
+    its place in the feed and its patch."""
+    node = URIRef(edition_iri(edition.graph, edition.number))
+    for quad in edition_quads(edition):
+        g.add(tuple(_term(t) for t in (quad.subject, quad.predicate, quad.object)))
     g.add((node, VOID.triples, Literal(edition.triples)))
-    agent = BNode()
-    g.add((node, PROV.wasAttributedTo, agent))
-    g.add((agent, RDF.type, PROV.Agent))
-    g.add((agent, RDFS.label, Literal(edition.label)))
-    g.add((agent, DCTERMS.identifier, Literal(edition.token)))
-    g.add((node, DCTERMS.description, Literal(edition.action)))
-    if previous is not None:
-        g.add((node, PROV.wasRevisionOf, edition_iri(base, previous)))
+    g.add((node, DCTERMS.identifier, Literal(edition.id)))
     patch = patch_url(base, edition.id)
     g.add((node, RDFS.seeAlso, patch))
     g.add((patch, DCTERMS["format"], Literal(PATCH_MEDIA)))
@@ -84,14 +78,8 @@ def change_feed(log: EditionLog, base: str, *, after: int = 0, limit: int = 500,
     g.add((stream, TREE.view, page))
     g.add((page, RDF.type, TREE.Node))
     editions = log.editions(graph=graph, after=after, limit=limit)
-    numbers = {}  # the id of each member's previous edition of the same graph
     for edition in editions:
-        previous = numbers.get(edition.graph)
-        if previous is None and edition.number > 1:
-            earlier = log.editions(graph=edition.graph, after=0, limit=edition.number - 1)
-            previous = earlier[-1].id if earlier else None
-        g.add((stream, TREE.member, describe(g, base, edition, previous)))
-        numbers[edition.graph] = edition.id
+        g.add((stream, TREE.member, describe(g, base, edition)))
     if len(editions) == limit:
         last = editions[-1].id
         relation = BNode()
