@@ -211,3 +211,17 @@ def test_counties_whose_system_changed_since_a_date_come_from_the_editions(gated
     assert found == {("370502", "东营区", 2, first + 1),
                      ("370503", "河口区", 1, len(log.state(other, 1)))}
     assert list(run_library_query(store, query, {"since": "2999-01-01"})) == []
+
+
+def test_the_editions_graph_is_kept_by_the_store_not_written_by_users(gated):
+    from bpss_kg.access import Forbidden
+    from bpss_kg.editions import EDITIONS_GRAPH
+
+    store, _log, gate = gated
+    _write(store, gate, _insert("有一版"))
+    before = set(store.quads(ox.NamedNode(EDITIONS_GRAPH)))
+    with pytest.raises(Forbidden, match="kept by the store"):
+        gate.write(OFFICE.__class__("tok-a", "admin", Scope("admin", "")), "PUT /graph-store",
+                   {EDITIONS_GRAPH}, lambda: store.update(
+                       f"DROP GRAPH <{EDITIONS_GRAPH}>"))
+    assert set(store.quads(ox.NamedNode(EDITIONS_GRAPH))) == before
