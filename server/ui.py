@@ -12,7 +12,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 
-from bpss_kg.browse.compare import compare_counties, comparison_csv, parse_codes
+from bpss_kg.browse.compare import (
+    MAX_COUNTIES,
+    MIN_COUNTIES,
+    compare_counties,
+    comparison_csv,
+    parse_codes,
+    split_codes,
+)
 from bpss_kg.browse.county import county_dashboard
 from bpss_kg.browse.labels import language
 from bpss_kg.browse.national_tree import national_tree
@@ -181,10 +188,17 @@ def county(code: str) -> str:
 
 @blueprint.get("/compare")
 def compare() -> Response | str:
-    raw = ",".join(request.args.getlist("counties"))
-    if not raw:
-        return render_template("compare.html", comparison=None, raw="")
-    codes = parse_codes(raw)
+    typed = split_codes(",".join(request.args.getlist("counties")))
+    typed = list(dict.fromkeys(typed))
+    if len(typed) < MIN_COUNTIES or len(typed) > MAX_COUNTIES:
+        # Not an error page: the dashboard's button brings one county here to pick the others,
+        # and a list of the wrong length is shown back in the form with what to change.
+        key = ("compare.too_many" if len(typed) > MAX_COUNTIES
+               else "compare.pick_more" if typed else None)
+        status = 400 if len(typed) > MAX_COUNTIES else 200
+        return render_template("compare.html", comparison=None, raw=" ".join(typed),
+                               notice=message(key, _lang(), n=len(typed)) if key else None), status
+    codes = parse_codes(",".join(typed))
     comparison = compare_counties(context().store, codes, _lang())
     if request.args.get("format") == "csv":
         body = "\ufeff" + comparison_csv(comparison, _lang())  # BOM: Excel reads UTF-8

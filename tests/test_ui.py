@@ -128,9 +128,29 @@ def test_unknown_and_malformed_requests_get_a_readable_page(base: str) -> None:
     status, _, html = get(base, "/county/999999")
     assert status == 404 and "no county with code 999999 in the graph" in text_of(html)
     assert get(base, "/county/abc")[0] == 400
-    status, _, html = get(base, "/compare?counties=370502")
-    assert status == 400 and "compare 2 to 4 different counties" in text_of(html)
-    assert get(base, "/compare?counties=370502,370503,330424,440104,370214")[0] == 400
+    assert get(base, "/compare?counties=370502,abc")[0] == 400
+
+
+def test_compare_reads_typed_lists_and_asks_for_more_or_fewer_counties(base: str) -> None:
+    """Issue 20: the dashboard's link (one county, once with a trailing comma), a typed list with
+    spaces and commas, and five ticked counties all get the compare form back, not a bare 400."""
+    for path in ("/compare?counties=370502,", "/compare?counties=370502"):
+        status, _, html = get(base, path)
+        assert status == 200, path
+        assert "已选 1 个县；请再输入一到三个县的代码" in text_of(html)
+        assert re.search(r'<input id="counties" name="counties" value="370502 "', html)
+    dashboard = get(base, "/county/370502")[2]
+    link = re.search(r'href="([^"]*compare[^"]*)"', dashboard)
+    assert link is not None and get(base, link.group(1).replace("&amp;", "&"))[0] == 200
+    status, _, html = get(base, "/compare?counties=370502, 370503 330424")
+    assert status == 200 and 'id="compare-coverage"' in html
+    assert all(name in text_of(html) for name in ("东营区", "河口区", "海盐县"))
+    ticked = "&".join(f"counties={c}" for c in ("370502", "370503", "330424", "440104", "370214"))
+    status, _, html = get(base, "/compare?" + ticked)
+    assert status == 400 and "已选 5 个县；一次最多对比四个县" in text_of(html)
+    assert 'value="370502 370503 330424 440104 370214 "' in html
+    english = get(base, "/compare?counties=370502&lang=en")[2]
+    assert "1 county chosen; add one to three more county codes" in text_of(english)
 
 
 def test_labels_from_the_data_are_escaped(base: str) -> None:

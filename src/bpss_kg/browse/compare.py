@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from ..errors import BadInput, Location, NotFound
@@ -62,9 +63,15 @@ class Comparison:
         return sum(1 for row in self.items if not row.placeholder)
 
 
+def split_codes(raw: str | None) -> list[str]:
+    """The codes in a typed list: commas (also ``，`` and ``、``), spaces or both separate them,
+    so ``370214, 370502 370503`` and a trailing comma (``370214,``) read as meant."""
+    return [part for part in re.split(r"[\s,，、;；]+", raw or "") if part]
+
+
 def parse_codes(raw: str | None) -> list[str]:
     """``370502,370503`` → codes; ``BadInput`` unless 2 to 4 distinct six-digit codes."""
-    codes = [part.strip() for part in (raw or "").replace("，", ",").split(",") if part.strip()]
+    codes = split_codes(raw)
     codes = list(dict.fromkeys(codes))
     if not MIN_COUNTIES <= len(codes) <= MAX_COUNTIES:
         raise BadInput(f"compare {MIN_COUNTIES} to {MAX_COUNTIES} different counties, "
