@@ -174,6 +174,13 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "query.help": ("在编辑器中按 Ctrl+Enter 或点击运行按钮执行查询；查询在 /sparql 上只读执行，有时间和行数限制。",
                    "Press Ctrl+Enter or the run button to execute; queries run read-only on "
                    "/sparql with time and row limits."),
+    "query.own": ("— 自己编写的查询 —", "— a query of my own —"),
+    "query.bound": ("运行时这些值作为变量绑定传给查询（不改动查询文本）；留空的可选参数匹配所有值。",
+                    "on run these values are bound to the query's variables (the text is not "
+                    "edited); an optional parameter left empty matches every value."),
+    "query.required": ("必填", "required"),
+    "query.run": ("用这些参数运行", "Run with these values"),
+    "query.permalink": ("本查询的永久链接", "Permalink to this query"),
     "query.unbound": ("未绑定的参数变量会匹配所有值。", "Unbound parameter variables match every value."),
     "error.title": ("出错了", "Something went wrong"),
     "error.back": ("返回首页", "Back to the home page"),
