@@ -36,9 +36,7 @@ share-link form) for a query typed by hand. */
     requestConfig: {
       endpoint: endpoint,
       method: "POST",
-      args: function () {
-        return current ? [{ name: "library", value: current.name }].concat(paramValues()) : [];
-      }
+      args: []
     },
     copyEndpointOnNewTab: true,
     persistenceId: null,
@@ -52,6 +50,10 @@ share-link form) for a query typed by hand. */
   function tab() { return yasgui.getTab(); }
 
   function updatePermalink() {
+    // The request's extra arguments follow the form (YASGUI reads them from the tab).
+    tab().setRequestConfig({
+      args: current ? [{ name: "library", value: current.name }].concat(paramValues()) : []
+    });
     var params = new URLSearchParams();
     if (library.lang === "en") { params.set("lang", "en"); }
     var text = tab().getQuery();

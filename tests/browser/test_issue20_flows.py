@@ -1,0 +1,75 @@
+"""Issue 20 in a real browser: the compare form from a dashboard and the query page's library
+parameters and permalinks, asserting on what a researcher sees."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+
+def test_compare_from_a_dashboard_then_add_counties(page) -> None:
+    page.goto("/county/370502")
+    page.get_by_role("link", name="与其他县对比").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("县域对比")
+    expect(page.get_by_role("status")).to_contain_text("已选 1 个县；请再输入一到三个县的代码")
+    box = page.get_by_label(re.compile("输入两到四个县的代码"))
+    expect(box).to_have_value("370502 ")
+    box.press("End")
+    box.type("370503, 330424")
+    box.press("Enter")
+    expect(page.locator("#compare-coverage th", has_text="海盐县")).to_be_visible()
+    expect(page.locator("#compare-coverage th", has_text="河口区")).to_be_visible()
+
+
+def test_five_ticked_counties_come_back_to_the_form(page) -> None:
+    page.goto("/")
+    boxes = page.locator("input[name=counties]")
+    for index in range(5):
+        boxes.nth(index).check()
+    page.get_by_role("button", name=re.compile("对比")).first.click()
+    expect(page.get_by_role("status")).to_contain_text("已选 5 个县；一次最多对比四个县")
+    expect(page.get_by_role("heading", level=1)).to_have_text("县域对比")
+
+
+def _api_count(base_url: str, name: str) -> int:
+    with urllib.request.urlopen(f"{base_url}/api/queries/{name}", timeout=30) as response:
+        answer = json.loads(response.read())
+    return len(answer["results"]["bindings"] if "results" in answer else answer["rows"])
+
+
+def test_library_query_defaults_fill_a_form_and_give_rows(page, base_url: str) -> None:
+    page.goto("/query")
+    page.get_by_label("选择一个查询载入编辑器：").select_option("agreements-expiring")
+    before = page.get_by_label(re.compile(r"\?before"))
+    expect(before).to_have_value("2027-01-01")
+    page.get_by_role("button", name="用这些参数运行").click()
+    expected = _api_count(base_url, "agreements-expiring")
+    assert expected > 0
+    expect(page.locator(".yasr")).to_contain_text(f"of {expected} entries",
+                                                  timeout=15_000)
+
+
+def test_permalinks_and_share_links_open_the_shared_query(page) -> None:
+    page.goto("/query")
+    page.get_by_label("选择一个查询载入编辑器：").select_option("agreements-expiring")
+    page.get_by_label(re.compile(r"\?before")).fill("2026-03-01")
+    href = page.get_by_role("link", name="本查询的永久链接").get_attribute("href")
+    assert href is not None and "library=agreements-expiring" in href
+    assert "param.before=2026-03-01" in href
+    page.goto("/query")  # a fresh visit opens the first query of the library
+    page.goto(href)
+    expect(page.get_by_label("选择一个查询载入编辑器：")).to_have_value("agreements-expiring")
+    expect(page.get_by_label(re.compile(r"\?before"))).to_have_value("2026-03-01")
+    shared = "SELECT ?shared WHERE { BIND(42 AS ?shared) }"
+    page.goto("/query#" + urllib.parse.urlencode({"query": shared}))
+    expect(page.locator(".CodeMirror")).to_contain_text("BIND(42 AS ?shared)")
+    page.locator(".yasqe_queryButton").click()
+    expect(page.locator(".yasr")).to_contain_text("42", timeout=15_000)
