@@ -32,6 +32,50 @@ share-link form) for a query typed by hand. */
     return values;
   }
 
+  // Results readable: a literal shows its value (datatype and language in its tooltip, a
+  // datatype outside XSD as a small note), and an IRI of this knowledge graph opens the local
+  // resource page in the same window instead of https://w3id.org/… off-site.
+  var OWN = "https://w3id.org/bpss-kg/";
+  var XSD = "http://www.w3.org/2001/XMLSchema#";
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  function shortName(iri, prefixes) {
+    for (var prefix in prefixes || {}) {
+      if (iri.indexOf(prefixes[prefix]) === 0) { return prefix + ":" + iri.slice(prefixes[prefix].length); }
+    }
+    return iri;
+  }
+  function localHref(iri) {
+    return "/resource?" + new URLSearchParams(
+      library.lang === "en" ? { iri: iri, lang: "en" } : { iri: iri }).toString();
+  }
+  var Table = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+  if (Table) {
+    // Cells in full by default: a shortened cell swallows the first click on its link.
+    var draw = Table.prototype.draw;
+    Table.prototype.draw = function (config) {
+      var settings = Object.assign({}, config || {});
+      if (settings.isEllipsed === undefined) { settings.isEllipsed = false; }
+      return draw.call(this, settings);
+    };
+    Table.prototype.getCellContent = function (binding, prefixes) {
+      if (binding.type === "uri") {
+        var own = binding.value.indexOf(OWN) === 0;
+        return "<div><a class='iri' href='" + escapeHtml(own ? localHref(binding.value) : binding.value) +
+          "'" + (own ? "" : " target='_blank' rel='noopener noreferrer'") + " title='" +
+          escapeHtml(binding.value) + "'>" + escapeHtml(shortName(binding.value, prefixes)) + "</a></div>";
+      }
+      var note = binding["xml:lang"] ? "@" + binding["xml:lang"] : binding.datatype || "";
+      var extra = binding.datatype && binding.datatype.indexOf(XSD) !== 0
+        ? " <small class='datatype'>" + escapeHtml(shortName(binding.datatype, prefixes)) + "</small>" : "";
+      return "<div><span class='nonIri'" + (note ? " title='" + escapeHtml(note) + "'" : "") + ">" +
+        escapeHtml(binding.value) + "</span>" + extra + "</div>";
+    };
+  }
+
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: {
       endpoint: endpoint,

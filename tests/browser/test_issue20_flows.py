@@ -55,6 +55,17 @@ def test_library_query_defaults_fill_a_form_and_give_rows(page, base_url: str) -
     assert expected > 0
     expect(page.locator(".yasr")).to_contain_text(f"of {expected} entries",
                                                   timeout=15_000)
+    # Literals read as values; the graph's own IRIs open the local resource page.
+    table = page.locator(".yasr table.dataTable")
+    expect(table).to_contain_text("2027-01-01")
+    expect(table).not_to_contain_text("^^")
+    agreement = table.locator("a.iri", has_text=re.compile("agreement")).first
+    href = agreement.get_attribute("href")
+    assert href is not None and href.startswith("/resource?iri=https%3A%2F%2Fw3id.org%2F")
+    agreement.click()
+    expect(page).to_have_url(re.compile(r"/resource\?iri="))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert "w3id.org" not in page.url.split("?")[0]
 
 
 def test_permalinks_and_share_links_open_the_shared_query(page) -> None:
