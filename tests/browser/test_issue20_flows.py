@@ -84,3 +84,20 @@ def test_permalinks_and_share_links_open_the_shared_query(page) -> None:
     expect(page.locator(".CodeMirror")).to_contain_text("BIND(42 AS ?shared)")
     page.locator(".yasqe_queryButton").click()
     expect(page.locator(".yasr")).to_contain_text("42", timeout=15_000)
+
+
+def test_query_page_fits_a_phone(browser, base_url: str) -> None:
+    """At 390 px the results scroll inside their box, not the page, and the run button does not
+    sit over the query text."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 800},
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.goto("/query?library=agreements-expiring")
+    page.get_by_role("button", name="用这些参数运行").click()
+    expect(page.locator(".yasr table.dataTable")).to_be_visible(timeout=15_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    button = page.locator(".yasqe_queryButton").bounding_box()
+    text = page.locator(".CodeMirror-line").first.bounding_box()
+    assert button is not None and text is not None
+    assert text["x"] + text["width"] <= button["x"] + 1
+    context.close()
