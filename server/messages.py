@@ -160,6 +160,8 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
                          "{n} counties chosen; at most four can be compared at once, remove some."),
     "compare.go": ("对比", "Compare"),
     "compare.csv": ("下载 CSV", "Download CSV"),
+    "compare.csv_items": ("下载项目对比 CSV", "Download items CSV"),
+    "compare.csv_indicators": ("下载指标对比 CSV", "Download indicators CSV"),
     "compare.coverage": ("项目覆盖", "Item coverage"),
     "compare.items": ("逐项对比（单元格为实施该项目的标准数）",
                       "Item by item (cells: standards implementing the item)"),

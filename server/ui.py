@@ -16,7 +16,6 @@ from bpss_kg.browse.compare import (
     MAX_COUNTIES,
     MIN_COUNTIES,
     compare_counties,
-    comparison_csv,
     parse_codes,
     split_codes,
 )
@@ -31,6 +30,7 @@ from bpss_kg.namespaces import ID
 from bpss_kg.queries import library
 from bpss_kg.search import search as search_index
 
+from .compare_csv import PARTS, indicators_csv, items_csv
 from .context import context
 from .errors import status_for
 from .messages import message
@@ -201,8 +201,11 @@ def compare() -> Response | str:
     codes = parse_codes(",".join(typed))
     comparison = compare_counties(context().store, codes, _lang())
     if request.args.get("format") == "csv":
-        body = "\ufeff" + comparison_csv(comparison, _lang())  # BOM: Excel reads UTF-8
-        name = "compare-" + "-".join(codes) + ".csv"
+        part = request.args.get("part", "items")
+        if part not in PARTS:
+            raise BadInput(f"part is one of {', '.join(PARTS)}, not {part!r}")
+        body = (items_csv if part == "items" else indicators_csv)(comparison, _lang())
+        name = f"compare-{part}-" + "-".join(codes) + ".csv"
         return Response(body, content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     chart = {

@@ -3,6 +3,8 @@ pagination, errors, CSV, validation findings and response times on the sample da
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import time
@@ -198,15 +200,28 @@ def test_ontology_lists_classes_and_properties_with_definitions(base: str) -> No
 
 
 def test_compare_csv_download(base: str) -> None:
-    status, media, body = get(base, "/compare?counties=370502,370503&format=csv", accept="*/*")
-    assert (status, media) == (200, "text/csv; charset=utf-8")
-    lines = body.lstrip("\ufeff").splitlines()
-    assert lines[0] == "类型,编号,名称,待补,国家基准,方向,单位,东营区 370502,河口区 370503"
-    assert "项目,12,严重精神障碍患者健康管理,,,,,2,0" in lines
-    assert "项目,20,待补（第20项）,是,,,,0,0" in lines
-    english = get(base, "/compare?counties=370502,370503&format=csv&lang=en", accept="*/*")[2]
-    assert "indicator,,Systematic management rate of pregnant women,,85,at-least,%," \
-           "89.2 (2024),87 (2024)" in english
+    """Issue 20: items and indicators in separate files; value, year and verdict in their own
+    columns; Chinese words in the Chinese file; item numbers as the list writes them."""
+    path = "/compare?counties=370502,370503&format=csv"
+    status, media, body = get(base, path + "&part=items", accept="*/*")
+    assert (status, media) == (200, "text/csv; charset=utf-8") and body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0] == ["编号", "项目", "待补", "东营区 370502 标准数", "河口区 370503 标准数"]
+    assert ["12", "严重精神障碍患者健康管理", "否", "2", "0"] in rows
+    assert ["20", "待补（第20项）", "是", "0", "0"] in rows
+    assert get(base, path, accept="*/*")[2] == body  # items unless told
+    body = get(base, path + "&part=indicators", accept="*/*")[2]
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0] == ["指标", "单位", "国家基准", "方向",
+                       "东营区 370502 数值", "东营区 370502 年份", "东营区 370502 达标",
+                       "河口区 370503 数值", "河口区 370503 年份", "河口区 370503 达标"]
+    maternal = ["孕产妇系统管理率", "%", "85", "不低于", "89.2", "2024", "是", "87", "2024", "是"]
+    assert maternal in rows
+    assert "at-least" not in body and "(2024)" not in body
+    english = get(base, path + "&part=indicators&lang=en", accept="*/*")[2]
+    assert "Systematic management rate of pregnant women,%,85,at least,89.2,2024,yes,87,2024,yes" \
+        in english
+    assert get(base, path + "&part=both", accept="*/*")[0] == 400
 
 
 def test_query_page_embeds_the_library(base: str) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 
@@ -111,25 +109,3 @@ def compare_counties(store: Store, codes: list[str], lang: str) -> Comparison:
     ]
     return Comparison(tuple(counties), items, compared)
 
-
-def comparison_csv(comparison: Comparison, lang: str) -> str:
-    """One CSV: a row per national item (standards per county), then a row per indicator
-    (latest value per county, with the baseline)."""
-    heads = {
-        "zh": ("类型", "编号", "名称", "待补", "国家基准", "方向", "单位"),
-        "en": ("kind", "number", "name", "placeholder", "national baseline", "direction", "unit"),
-    }[lang]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*heads, *(f"{c.label} {c.code}" for c in comparison.counties)])
-    item_kind, indicator_kind, yes = (("项目", "指标", "是") if lang == "zh"
-                                      else ("item", "indicator", "yes"))
-    for row in comparison.items:
-        writer.writerow([item_kind, row.number, row.label, yes if row.placeholder else "",
-                         "", "", "", *(cell.standards for cell in row.cells)])
-    for ind in comparison.indicators:
-        writer.writerow([indicator_kind, "", ind.label, "",
-                         "" if ind.baseline is None else f"{ind.baseline:g}", ind.direction,
-                         ind.unit, *("" if v is None else f"{v.value:g} ({v.year})"
-                                     for v in ind.values)])
-    return out.getvalue()
