@@ -72,3 +72,13 @@ def test_library_values_are_typed_and_bound(base: str) -> None:
     assert status == 400 and "county1" in refused["error"]
     assert sparql(base, {"query": text, "param.county1": "370502"})[0] == 400
     assert sparql(base, {"query": text, "library": "no-such-query"})[0] in (400, 404)
+
+
+@pytest.mark.parametrize("typed", ["DB37/T4601-2023", "db37/t 4601-2023",
+                                   "ＤＢ３７／Ｔ４６０１－２０２３"])
+def test_search_finds_a_compactly_typed_standard_number(base: str, typed: str) -> None:
+    url = f"{base}/search?" + urllib.parse.urlencode({"q": typed})
+    with urllib.request.urlopen(url, timeout=30) as response:
+        html = response.read().decode()
+    assert "东营区基本公共服务术语与分类（合成示例）" in html
+    assert "DB37/T 4601—2023" in html
