@@ -34,6 +34,7 @@ from .compare_csv import PARTS, indicators_csv, items_csv
 from .context import context
 from .errors import status_for
 from .messages import message
+from .search_places import places
 
 blueprint = Blueprint("ui", __name__, template_folder="templates")
 
@@ -109,7 +110,8 @@ def home() -> str:
 def search() -> str:
     text = request.args.get("q", "")
     results = search_index(context().store, text, _page())
-    return render_template("search.html", q=text, results=results)
+    return render_template("search.html", q=text, results=results,
+                           where=places(context().store, results.hits, _lang()))
 
 
 def _wanted_rdf() -> str | None:

@@ -82,3 +82,11 @@ def test_search_finds_a_compactly_typed_standard_number(base: str, typed: str) -
         html = response.read().decode()
     assert "东营区基本公共服务术语与分类（合成示例）" in html
     assert "DB37/T 4601—2023" in html
+
+
+def test_search_hits_show_prefecture_and_province(base: str) -> None:
+    url = f"{base}/search?" + urllib.parse.urlencode({"q": "海州区"})
+    with urllib.request.urlopen(url, timeout=30) as response:
+        html = response.read().decode()
+    assert '<span class="place">阜新市，辽宁省</span>' in html
+    assert '<span class="place">连云港市，江苏省</span>' in html

@@ -101,3 +101,12 @@ def test_query_page_fits_a_phone(browser, base_url: str) -> None:
     assert button is not None and text is not None
     assert text["x"] + text["width"] <= button["x"] + 1
     context.close()
+
+
+def test_search_results_name_the_place(page) -> None:
+    """Two 海州区 are told apart by prefecture and province."""
+    page.goto("/search?q=海州区")
+    hits = page.locator("ol.hits > li", has_text="海州区")
+    expect(hits).to_have_count(2)
+    expect(hits.filter(has_text="阜新市，辽宁省")).to_have_count(1)
+    expect(hits.filter(has_text="连云港市，江苏省")).to_have_count(1)
