@@ -110,3 +110,16 @@ def test_search_results_name_the_place(page) -> None:
     expect(hits).to_have_count(2)
     expect(hits.filter(has_text="阜新市，辽宁省")).to_have_count(1)
     expect(hits.filter(has_text="连云港市，江苏省")).to_have_count(1)
+
+
+def test_compare_fits_a_phone(browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 800},
+                                  locale="zh-CN")
+    page = context.new_page()
+    page.goto("/compare?counties=370502,370503,330424")
+    expect(page.locator("#compare-coverage")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Row headers keep whole words on a line: not one character per line.
+    head = page.locator("#compare-coverage th[scope=row]").first.bounding_box()
+    assert head is not None and head["width"] >= 100
+    context.close()
