@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, g, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
 from bpss_kg.browse.compare import (
     MAX_COUNTIES,
@@ -220,6 +220,12 @@ def compare() -> Response | str:
     }
     return render_template("compare.html", comparison=comparison, raw=",".join(codes),
                            chart=chart)
+
+
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says; send them to the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @blueprint.get("/query")

@@ -123,3 +123,15 @@ def test_compare_fits_a_phone(browser, base_url: str) -> None:
     head = page.locator("#compare-coverage th[scope=row]").first.bounding_box()
     assert head is not None and head["width"] >= 100
     context.close()
+
+
+def test_pages_load_without_a_missing_icon(page) -> None:
+    """/favicon.ico was a 404 (a console error) on every page."""
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto("/")
+    page.goto("/favicon.ico")
+    expect(page.locator("svg")).to_be_visible()
+    assert failed == [] and errors == []
