@@ -12,7 +12,7 @@ from ..store.base import Store
 from .labels import LabelBook, last_segment, local_name, value
 
 VALIDATION_PREFIX = str(GRAPH["validation/"])
-_NOT_RUNS = {str(GRAPH["validation/context"])}
+_NOT_RUNS = {str(GRAPH["validation/context"]), str(GRAPH["validation/shapes"])}
 
 _RUN = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
