@@ -4,9 +4,8 @@ researcher or a county standardization office asks, each as SPARQL written again
 (scripts/build_sample_data.py, data/sample/FAULTS.md) or from the shapes files.
 
 A validation run of the sample is stored first, so questions about findings join the stored
-W3C report (``bpssg:validation/{run}``) with the shapes graph it used
-(``bpssg:validation/shapes``) by plain joins: result → node shape → principle, rule group,
-clause, attribution."""
+W3C report in ``bpssg:validation/{run}`` with the shapes that run used, stored in the same
+graph, by plain joins: result → node shape → principle, rule group, clause, attribution."""
 
 from __future__ import annotations
 
@@ -39,7 +38,7 @@ LAST_RUN = """
 { SELECT ?run WHERE { GRAPH ?run { ?activity prov:endedAtTime ?ended ; bpss:asOfDate ?asOf } }
   ORDER BY DESC(?ended) LIMIT 1 }
 """
-SHAPES = "<https://w3id.org/bpss-kg/graph/validation/shapes>"
+SHAPES = "?run"  # a run's graph holds the shapes it used
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +113,7 @@ def test_every_stored_result_reaches_a_shape_of_the_shapes_graph(store):
     assert got and all(r["clause"] for r in got)
     assert any("-" in r["shape"].rsplit("#", 1)[1] for r in got)  # a property shape's result
     blank = ask(store, f"""
-        SELECT ?shape WHERE {{ GRAPH {SHAPES} {{
+        SELECT ?shape WHERE {{ {LAST_RUN} GRAPH {SHAPES} {{
           {{ ?x sh:property ?shape }} UNION {{ ?shape a sh:NodeShape }}
           FILTER(isBlank(?shape)) }} }}""")
     assert blank == []
@@ -200,7 +199,7 @@ def test_warnings_are_the_five_year_reviews_citing_the_standardization_law(store
 def test_rules_inferred_rather_than_stated_in_their_source(store):
     """Which rules (fault kinds) rest on our inference rather than on their source's text?"""
     got = ask(store, f"""
-        SELECT ?kind WHERE {{ GRAPH {SHAPES} {{
+        SELECT ?kind WHERE {{ {LAST_RUN} GRAPH {SHAPES} {{
           ?rule a sh:NodeShape ; bpss:faultKind ?kind ; bpss:attribution bpss:Inferred }} }}
         ORDER BY ?kind""")
     assert [r["kind"] for r in got] == sorted([

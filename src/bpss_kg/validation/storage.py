@@ -3,9 +3,9 @@ report, the time, the shapes' version and digest, the as-of date, and per-unit c
 and the store's change sequence (or, for a remote store, content hashes), used by
 ``--changed``. Only the newest runs are kept.
 
-The shapes graph of the newest run is kept beside them in ``bpssg:validation/shapes``, and each
-stored result names its node shape (``bpss:nodeShape``) and fault kind (``bpss:faultKind``), so
-"findings per principle per county" is a plain join of a run's results with that graph."""
+Each run's graph holds the shapes it used too (every shape with the IRI its results name), and
+each stored result names its node shape (``bpss:nodeShape``) and fault kind (``bpss:faultKind``),
+so "findings per principle per county" is a plain join inside one run's graph."""
 
 from __future__ import annotations
 
@@ -24,8 +24,7 @@ from .reference import findings_from_report
 from .runner import KEEP_RUNS, VALIDATION_PREFIX, ValidationRun, new_run_id
 from .shapes import Shapes
 
-SHAPES_GRAPH = GRAPH["validation/shapes"]
-NOT_RUNS = {str(GRAPH["validation/context"]), str(SHAPES_GRAPH)}
+NOT_RUNS = {str(GRAPH["validation/context"])}
 
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -100,7 +99,7 @@ def run_document(run: ValidationRun, run_id: str, ended: datetime) -> bytes:
             lines.append(f"{checked} <{BPSS.unitFindings}> {lit(compact)} .")
         if unit.name.isdigit():
             lines.append(f"{checked} <{BPSS.forDivision}> <{ID[f'place/{unit.name}']}> .")
-    return "\n".join(lines).encode("utf-8")
+    return "\n".join(lines).encode("utf-8") + b"\n" + shapes_document(run.shapes)
 
 
 def _owner(shapes: Shapes, shape: str) -> str | None:
@@ -164,9 +163,6 @@ def store_run(store: Store, run: ValidationRun) -> str:
     # A new graph (run ids are unique): one atomic insert, no SPARQL text to parse.
     store.add_document(ox.NamedNode(str(name)), run_document(run, run.run_id, ended),
                        ox.RdfFormat.N_TRIPLES)
-    shapes_graph = ox.NamedNode(str(SHAPES_GRAPH))  # the newest run's shapes, for joins
-    store.drop_graph(shapes_graph)
-    store.add_document(shapes_graph, shapes_document(run.shapes), ox.RdfFormat.N_TRIPLES)
     runs = sorted(g.value for g in store.named_graphs()
                   if g.value.startswith(VALIDATION_PREFIX) and g.value not in NOT_RUNS)
     for old in runs[:-KEEP_RUNS]:
