@@ -85,11 +85,6 @@ def _titles(name: str, graph: str, place_names: dict[str, str]) -> tuple[str, st
                 f"{label}的标准体系、标准、本地清单、组织、指标观测值与过程记录。",
                 f"The standard system, standards, local list, organisations, indicator "
                 f"observations and process records of county {code}.")
-    if name == "validation-shapes":
-        return ("最近一次校验所用的校验规则", "Shapes of the latest validation run",
-                "最近一次存储的校验运行所用的 SHACL 规则（含属性规则的 IRI），供校验结果关联查询。",
-                "The SHACL shapes (property shapes with their IRIs) the newest stored validation "
-                "run used, for joining its results.")
     if name.startswith("validation-"):
         run = name.removeprefix("validation-")
         return (f"校验报告 {run}", f"Validation report {run}",
