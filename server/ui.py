@@ -26,9 +26,10 @@ from bpss_kg.browse.ontology_view import ontology_view
 from bpss_kg.browse.resource import RDF_FORMATS, describe, parse_iri, resource_rdf
 from bpss_kg.browse.summary import summary
 from bpss_kg.errors import BadInput, BpssError
-from bpss_kg.namespaces import ID
+from bpss_kg.namespaces import ID, county_graph, is_division_code
 from bpss_kg.queries import library
 from bpss_kg.search import search as search_index
+from bpss_kg.system_diff import edition_pair, label_book, report_sections
 
 from .compare_csv import PARTS, indicators_csv, items_csv
 from .context import context
@@ -185,7 +186,36 @@ def county(code: str) -> str:
                   "baseline": row.baseline, "meets": row.meets}
                  for row in dashboard.indicators],
     }
-    return render_template("county.html", d=dashboard, chart=chart)
+    editions = context().editions.editions(graph=str(county_graph(code)), limit=100_000)
+    return render_template("county.html", d=dashboard, chart=chart,
+                           editions=list(reversed(editions))[:5], edition_count=len(editions))
+
+
+def _edition_number(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise BadInput(f"{name} must be an edition number (0, 1, 2, …), not {raw!r}")
+    return int(raw)
+
+
+@blueprint.get("/county/<code>/editions")
+def county_editions(code: str) -> str:
+    """The county system's editions (a timeline) and what changed between two of them."""
+    if not is_division_code(code):
+        raise BadInput(f"a county code has six digits, not {code!r}")
+    graph = str(county_graph(code))
+    log = context().editions
+    editions = list(reversed(log.editions(graph=graph, limit=100_000)))
+    dashboard = county_dashboard(context().store, code, _lang())
+    pair = None
+    if editions:
+        from_n, to_n, diff = edition_pair(log, graph, f"county {code}",
+                                          _edition_number("from"), _edition_number("to"))
+        pair = {"from": from_n, "to": to_n,
+                "sections": report_sections(diff, label_book(context().store, diff))}
+    return render_template("editions.html", d=dashboard, editions=editions, pair=pair)
 
 
 @blueprint.get("/compare")

@@ -280,4 +280,4 @@ def test_diff_says_in_table_words_what_changed_between_editions(gated, tmp_path)
     assert first.exit_code == 0 and "新增标准 standards added" in first.stdout
     bad = CliRunner().invoke(app, ["diff", "--county", "370502", "--to", "9", "--store",
                                    str(tmp_path / "store")])
-    assert bad.exit_code == 2 and "has editions 1 to 2" in bad.output
+    assert bad.exit_code == 2 and "to 9: county 370502 has editions 1 to 2" in bad.output

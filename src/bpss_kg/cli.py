@@ -807,25 +807,15 @@ def diff_editions_command(
     """What changed in a county's standard system between two editions, in the words of a
     标准明细表: standards added, withdrawn, revised; items gained or lost; indicator values."""
     from .editions import EditionLog
-    from .system_diff import diff_editions, diff_to_dict, label_book, report_lines
+    from .system_diff import diff_to_dict, edition_pair, label_book, report_lines
 
     if fmt not in ("text", "json"):
         fail(BadInput(f"unknown --format {fmt!r}; expected text or json"))
     target = _graph_option(county, None)
     try:
         with EditionLog(settings_for(store).state_dir) as log:
-            newest = log.newest(target)
-            if newest is None:
-                raise NotFound(f"no editions of county {county} (writes are recorded from the "
-                               "first write through bpss-kg on)")
-            to_n = newest if to_edition is None else to_edition
-            from_n = max(to_n - 1, 0) if from_edition is None else from_edition
-            for name, n in (("--from", from_n), ("--to", to_n)):
-                if not 0 <= n <= newest:
-                    raise BadInput(f"{name} {n}: county {county} has editions 1 to {newest}")
-            if from_n > to_n:
-                raise BadInput(f"--from {from_n} is newer than --to {to_n}")
-            diff = diff_editions(log.state(target, from_n), log.state(target, to_n))
+            from_n, to_n, diff = edition_pair(log, target, f"county {county}", from_edition,
+                                              to_edition)
             stamps = {e.number: e for e in log.editions(graph=target, limit=100_000)}
     except BpssError as error:
         fail(error)

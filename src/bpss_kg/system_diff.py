@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .editions import Lines
+from .editions import EditionLog, Lines
+from .errors import BadInput, NotFound
 
 _STATUS = "https://w3id.org/bpss-kg/id/concept/standard-status/"
 _GONE = {_STATUS + "withdrawn", _STATUS + "superseded"}
@@ -143,7 +144,7 @@ def diff_states(old: SystemState, new: SystemState) -> SystemDiff:
             continue
         now = new.rows.get(iri)
         if now is None or (now.gone and not row.gone):
-            diff.withdrawn.append(row)
+            diff.withdrawn.append(row if now is None else now)  # as the table states it now
             continue
         fields = {f: (row.values[f], now.values[f]) for f in FIELDS
                   if row.values[f] != now.values[f]}
@@ -162,10 +163,30 @@ def diff_editions(old_lines: Lines, new_lines: Lines) -> SystemDiff:
     return diff_states(system_state(old_lines), system_state(new_lines))
 
 
+def edition_pair(log: EditionLog, graph: str, what: str, from_n: int | None,
+                 to_n: int | None) -> tuple[int, int, SystemDiff]:
+    """The diff of ``graph`` between editions ``from_n`` (default: the one before ``to_n``;
+    0: empty) and ``to_n`` (default: the newest); ``what`` names the graph in errors."""
+    newest = log.newest(graph)
+    if newest is None:
+        raise NotFound(f"no editions of {what} (writes are recorded from the first write "
+                       "through bpss-kg on)")
+    to_n = newest if to_n is None else to_n
+    from_n = max(to_n - 1, 0) if from_n is None else from_n
+    for name, n in (("to", to_n), ("from", from_n)):
+        if not 0 <= n <= newest:
+            raise BadInput(f"{name} {n}: {what} has editions 1 to {newest}")
+    if from_n > to_n:
+        raise BadInput(f"from {from_n} is newer than to {to_n}")
+    return from_n, to_n, diff_editions(log.state(graph, from_n), log.state(graph, to_n))
+
+
 _LABELS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?s ?label WHERE { GRAPH ?g { ?s rdfs:label|skos:prefLabel ?label } FILTER(lang(?label) = "zh") }
+SELECT ?s ?label WHERE {
+  GRAPH ?g { ?s rdfs:label|skos:prefLabel ?label } FILTER(lang(?label) = "zh")
+}
 LIMIT 1
 """
 
@@ -211,32 +232,38 @@ def _row_text(row: Row, labels: dict[str, str]) -> str:
     return " · ".join(parts)
 
 
+def report_sections(diff: SystemDiff, labels: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """The diff's non-empty sections, headed as in a 标准明细表 (Chinese with English)."""
+    sections = [
+        ("新增标准 standards added", [_row_text(r, labels) for r in diff.added]),
+        ("废止标准 standards withdrawn", [_row_text(r, labels) for r in diff.withdrawn]),
+        ("修订标准 standards revised (代替)",
+         [f"{new.number} 代替 {old.number}: {_row_text(new, labels)}"
+          for old, new in diff.revised]),
+        ("变更的标准 standards changed", [
+            f"{row.number}: " + "; ".join(
+                f"{_HEADINGS[f]} {_name(a, labels)} → {_name(b, labels)}"
+                for f, (a, b) in fields.items())
+            for row, fields in diff.changed]),
+        ("新覆盖的项目 items newly covered", [labels.get(i, i) for i in diff.items_gained]),
+        ("不再覆盖的项目 items no longer covered", [labels.get(i, i) for i in diff.items_lost]),
+        ("指标值变化 indicator values changed", [
+            f"{labels.get(ind, ind)} {year}: {before or '—'} → {after or '—'}"
+            for ind, year, before, after in diff.values_changed]),
+    ]
+    return [(title, entries) for title, entries in sections if entries]
+
+
+SAME_TABLE = "两个版本的明细表相同 the two editions state the same table"
+
+
 def report_lines(diff: SystemDiff, labels: dict[str, str]) -> list[str]:
-    """The diff as lines of text, in the headings of a 标准明细表 (Chinese with English)."""
+    """The diff as lines of text (``report_sections`` with counts)."""
     lines: list[str] = []
-
-    def section(title: str, entries: list[str]) -> None:
-        if entries:
-            lines.append(f"{title} ({len(entries)})")
-            lines.extend(f"  {e}" for e in entries)
-
-    section("新增标准 standards added", [_row_text(r, labels) for r in diff.added])
-    section("废止标准 standards withdrawn", [_row_text(r, labels) for r in diff.withdrawn])
-    section("修订标准 standards revised (代替)",
-            [f"{new.number} 代替 {old.number}: {_row_text(new, labels)}"
-             for old, new in diff.revised])
-    section("变更的标准 standards changed", [
-        f"{row.number}: " + "; ".join(f"{_HEADINGS[f]} {_name(a, labels)} → {_name(b, labels)}"
-                                      for f, (a, b) in fields.items())
-        for row, fields in diff.changed])
-    section("新覆盖的项目 items newly covered", [labels.get(i, i) for i in diff.items_gained])
-    section("不再覆盖的项目 items no longer covered", [labels.get(i, i) for i in diff.items_lost])
-    section("指标值变化 indicator values changed", [
-        f"{labels.get(ind, ind)} {year}: {before or '—'} → {after or '—'}"
-        for ind, year, before, after in diff.values_changed])
-    if not lines:
-        lines.append("两个版本的明细表相同 the two editions state the same table")
-    return lines
+    for title, entries in report_sections(diff, labels):
+        lines.append(f"{title} ({len(entries)})")
+        lines.extend(f"  {e}" for e in entries)
+    return lines or [SAME_TABLE]
 
 
 def diff_to_dict(diff: SystemDiff, labels: dict[str, str]) -> dict[str, object]:
