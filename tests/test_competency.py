@@ -1,0 +1,129 @@
+"""Competency questions (issue 17): what a researcher or a county standardization office asks,
+each written as SPARQL against the model (not the query library) and run on a real Oxigraph store
+holding the sample. Each answer is computed a second time, independently, by walking the sample
+files with rdflib in plain Python, and the two must agree exactly; an empty answer fails, so a
+question cannot pass by matching nothing.
+
+This is the first part of the file; the questions on memberships, responsibility, targets and
+implementations follow once the sample holds those resources (see docs/model.md, issue 17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from bpss_kg.loading import load_sample
+from bpss_kg.store import OxigraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+BPSS = Namespace("https://w3id.org/bpss-kg/def#")
+ID = "https://w3id.org/bpss-kg/id/"
+WITHDRAWN = URIRef(ID + "concept/standard-status/withdrawn")
+NATIONAL_LEVEL = ID + "concept/standard-level/national"
+PREFIXES = "PREFIX bpss: <https://w3id.org/bpss-kg/def#>\n"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    handle = OxigraphStore(tmp_path_factory.mktemp("competency") / "store")
+    load_sample(handle)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture(scope="module")
+def files() -> Dataset:
+    """The sample files themselves, read with rdflib (the independent side)."""
+    data = Dataset(default_union=True)
+    for path in sorted((ROOT / "data" / "sample").glob("*.trig")):
+        data.parse(path, format="trig")
+    return data
+
+
+def ask(store, sparql: str) -> set[tuple[str | None, ...]]:
+    result = store.query(PREFIXES + sparql)
+    names = [v.value for v in result.variables]
+    return {tuple(None if s[n] is None else s[n].value for n in names) for s in result}
+
+
+def test_citations_of_withdrawn_standards_and_their_replacements(store, files):
+    """Which standards cite a withdrawn standard, and what replaces it (if anything)?"""
+    got = ask(store, """
+        SELECT DISTINCT ?citing ?withdrawn ?replacement WHERE {
+          ?citing bpss:normativeReference ?withdrawn .
+          ?withdrawn bpss:status <https://w3id.org/bpss-kg/id/concept/standard-status/withdrawn> .
+          OPTIONAL { ?withdrawn bpss:replacedBy ?replacement }
+        }""")
+    expected = set()
+    for citing, _, cited in files.triples((None, BPSS.normativeReference, None)):
+        if (cited, BPSS.status, WITHDRAWN) in files:
+            replacements = list(files.objects(cited, BPSS.replacedBy)) or [None]
+            expected |= {(str(citing), str(cited), None if r is None else str(r))
+                         for r in replacements}
+    assert expected and got == expected
+
+
+def test_superseded_standards_still_in_a_county_system(store, files):
+    """Which replaced standards does a county system still list, and what replaces them?"""
+    got = ask(store, """
+        SELECT DISTINCT ?system ?old ?new WHERE {
+          ?old bpss:inSystem ?system ; bpss:replacedBy ?new .
+        }""")
+    expected = {(str(system), str(old), str(new))
+                for old, _, system in files.triples((None, BPSS.inSystem, None))
+                for new in files.objects(old, BPSS.replacedBy)}
+    assert expected and got == expected
+
+
+def test_local_additions_with_their_fiscal_basis(store, files):
+    """Which local additions does each county list, and on what fiscal basis?"""
+    got = ask(store, """
+        SELECT ?item ?basis WHERE { ?item a bpss:LocalServiceItem ; bpss:fiscalBasis ?basis . }""")
+    expected = {(str(i), str(b))
+                for i in files.subjects(RDF.type, BPSS.LocalServiceItem)
+                for b in files.objects(i, BPSS.fiscalBasis)}
+    assert expected and got == expected
+
+
+def test_national_standards_referenced_and_their_kind(store, files):
+    """Which national standards do county standards reference, and under which kind?"""
+    got = ask(store, """
+        SELECT DISTINCT ?national ?kind WHERE {
+          ?local bpss:normativeReference ?national .
+          ?national bpss:level ?level .
+          FILTER(STRSTARTS(STR(?level), "https://w3id.org/bpss-kg/id/concept/standard-level/national"))
+          OPTIONAL { ?national bpss:standardKind ?kind }
+        }""")
+    expected = set()
+    for _, _, national in files.triples((None, BPSS.normativeReference, None)):
+        levels = files.objects(national, BPSS.level)
+        if any(str(level).startswith(NATIONAL_LEVEL) for level in levels):
+            kinds = list(files.objects(national, BPSS.standardKind)) or [None]
+            expected |= {(str(national), None if k is None else str(k)) for k in kinds}
+    assert expected and got == expected
+
+
+def test_same_prefecture_county_pairs_without_an_agreement(store, files):
+    """Which pairs of sample counties in one prefecture report no coordination agreement?
+    Independently: the prefecture is the first four digits of the GB/T 2260 code."""
+    got = ask(store, """
+        SELECT DISTINCT ?a ?b WHERE {
+          ?sa bpss:forDivision ?a . ?sb bpss:forDivision ?b .
+          ?a a bpss:County ; bpss:inPrefecture ?p . ?b a bpss:County ; bpss:inPrefecture ?p .
+          FILTER(STR(?a) < STR(?b))
+          FILTER NOT EXISTS { ?g a bpss:CoordinationAgreement ; bpss:party ?a, ?b . }
+        }""")
+    counties = {str(o) for o in files.objects(None, BPSS.forDivision)
+                if str(o).startswith(ID + "place/")}
+    code = {c: c.rsplit("/", 1)[1] for c in counties}
+    agreed = set()
+    for agreement in files.subjects(RDF.type, BPSS.CoordinationAgreement):
+        parties = {str(p) for p in files.objects(agreement, BPSS.party)}
+        agreed |= {(a, b) for a in parties for b in parties if a < b}
+    pairs = {(a, b) for a in counties for b in counties
+             if a < b and code[a][:4] == code[b][:4]}
+    assert pairs, "the sample has counties sharing a prefecture"
+    assert got == pairs - agreed
