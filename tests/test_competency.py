@@ -9,6 +9,9 @@ implementations follow once the sample holds those resources (see docs/model.md,
 
 from __future__ import annotations
 
+import math
+import statistics
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -127,3 +130,54 @@ def test_same_prefecture_county_pairs_without_an_agreement(store, files):
              if a < b and code[a][:4] == code[b][:4]}
     assert pairs, "the sample has counties sharing a prefecture"
     assert got == pairs - agreed
+
+
+def test_below_baseline_by_province_and_year(store, files):
+    """How many county observations fall short of the national baseline, per province and year?
+    Independently: the province is the first two digits of the county code."""
+    got = ask(store, """
+        SELECT ?province ?year (COUNT(?obs) AS ?n) WHERE {
+          ?obs bpss:indicator ?ind ; bpss:refArea ?area ; bpss:refYear ?year ;
+               bpss:observedValue ?value .
+          ?area bpss:inProvince ?province .
+          ?ind bpss:nationalBaseline ?base ; bpss:baselineDirection ?dir .
+          FILTER((?dir = <https://w3id.org/bpss-kg/id/concept/baseline-direction/at-least>
+                  && ?value < ?base)
+                 || (?dir = <https://w3id.org/bpss-kg/id/concept/baseline-direction/at-most>
+                     && ?value > ?base))
+        } GROUP BY ?province ?year""")
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for obs, _, value in files.triples((None, BPSS.observedValue, None)):
+        indicator = files.value(obs, BPSS.indicator)
+        base = files.value(indicator, BPSS.nationalBaseline)
+        direction = str(files.value(indicator, BPSS.baselineDirection))
+        if base is None:
+            continue
+        short = (value.toPython() < base.toPython() if direction.endswith("/at-least")
+                 else value.toPython() > base.toPython())
+        if short:
+            code = str(files.value(obs, BPSS.refArea)).rsplit("/", 1)[1]
+            counts[(f"{ID}place/{code[:2]}0000", str(files.value(obs, BPSS.refYear)))] += 1
+    expected = {(p, y, str(n)) for (p, y), n in counts.items()}
+    assert expected and got == expected
+
+
+def test_dispersion_of_an_indicator(store, files):
+    """How dispersed are counties on each indicator and year (coefficient of variation)?
+    SPARQL has no square root: it gives mean and mean of squares; Python takes the root and
+    compares with statistics.pstdev over the values read from the files."""
+    result = ask(store, """
+        SELECT ?ind ?year (AVG(?v) AS ?mean) (AVG(?v * ?v) AS ?square) WHERE {
+          ?obs bpss:indicator ?ind ; bpss:refYear ?year ; bpss:observedValue ?v .
+        } GROUP BY ?ind ?year""")
+    got = {(ind, year): math.sqrt(max(float(sq) - float(m) ** 2, 0.0)) / float(m)
+           for ind, year, m, sq in result}
+    values: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for obs, _, value in files.triples((None, BPSS.observedValue, None)):
+        values[(str(files.value(obs, BPSS.indicator)), str(files.value(obs, BPSS.refYear)))] \
+            .append(float(value))
+    expected = {k: statistics.pstdev(v) / statistics.fmean(v) for k, v in values.items()}
+    assert expected and set(got) == set(expected)
+    assert any(cv > 0 for cv in expected.values())
+    for key, cv in expected.items():
+        assert got[key] == pytest.approx(cv, rel=1e-6, abs=1e-9), key
