@@ -14,12 +14,15 @@ import statistics
 from collections import defaultdict
 from pathlib import Path
 
+import owlready2
+import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Namespace, URIRef
+from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from bpss_kg.loading import load_sample
 from bpss_kg.store import OxigraphStore
+from tests.test_ontology import ONTOLOGY_FILES, run_hermit
 
 ROOT = Path(__file__).resolve().parents[1]
 BPSS = Namespace("https://w3id.org/bpss-kg/def#")
@@ -181,3 +184,42 @@ def test_dispersion_of_an_indicator(store, files):
     assert any(cv > 0 for cv in expected.values())
     for key, cv in expected.items():
         assert got[key] == pytest.approx(cv, rel=1e-6, abs=1e-9), key
+
+
+MEMBERSHIPS = """
+@prefix bpss: <https://w3id.org/bpss-kg/def#> .
+@prefix id: <https://w3id.org/bpss-kg/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+id:membership\\/370502\\/GB-T-43507-2023 a bpss:SystemMembership ; bpss:isSynthetic true ;
+    bpss:memberOf id:system\\/county\\/370502 ; bpss:memberStandard id:standard\\/GB-T-43507-2023 ;
+    bpss:standardKind id:concept\\/standard-kind\\/basic-general ; bpss:systemNumber "BA-09" ;
+    bpss:adoption bpss:AdoptedStandard ; bpss:memberSince "2024-01-01"^^xsd:date .
+id:membership\\/370503\\/GB-T-43507-2023 a bpss:SystemMembership ; bpss:isSynthetic true ;
+    bpss:memberOf id:system\\/county\\/370503 ; bpss:memberStandard id:standard\\/GB-T-43507-2023 ;
+    bpss:standardKind id:concept\\/standard-kind\\/assessment-evaluation ; bpss:systemNumber "JG-02" ;
+    bpss:adoption bpss:AdoptedStandard ; bpss:memberSince "2024-06-01"^^xsd:date .
+"""
+
+
+def test_one_gbt_standard_in_two_systems_with_two_kinds(tmp_path):
+    """Which kind and number does GB/T 43507 have in each county system that adopts it? With
+    memberships (issue 17 point 1) the answer is per system, and HermiT accepts it."""
+    graph = Graph()
+    graph.parse(data=MEMBERSHIPS, format="turtle")
+    scratch = ox.Store()
+    scratch.load(graph.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES)
+    rows = {tuple(s[n].value for n in ("system", "kind", "number")) for s in scratch.query(
+        PREFIXES + """SELECT ?system ?kind ?number WHERE {
+          ?m bpss:memberStandard <https://w3id.org/bpss-kg/id/standard/GB-T-43507-2023> ;
+             bpss:memberOf ?system ; bpss:standardKind ?kind ; bpss:systemNumber ?number . }""")}
+    expected = {(str(o), str(graph.value(m, BPSS.standardKind)),
+                 str(graph.value(m, BPSS.systemNumber)))
+                for m, _, o in graph.triples((None, BPSS.memberOf, None))}
+    assert len(expected) == 2 and rows == expected
+    ontology = Graph()
+    for path in ONTOLOGY_FILES:
+        ontology.parse(path, format="turtle")
+    try:
+        assert run_hermit(ontology, tmp_path, graph.serialize(format="nt").encode()) == []
+    except owlready2.OwlReadyInconsistentOntologyError as error:  # pragma: no cover
+        pytest.fail(f"HermiT rejects two memberships of one standard: {error}")
