@@ -196,7 +196,8 @@ id:membership\\/370502\\/GB-T-43507-2023 a bpss:SystemMembership ; bpss:isSynthe
     bpss:adoption bpss:AdoptedStandard ; bpss:memberSince "2024-01-01"^^xsd:date .
 id:membership\\/370503\\/GB-T-43507-2023 a bpss:SystemMembership ; bpss:isSynthetic true ;
     bpss:memberOf id:system\\/county\\/370503 ; bpss:memberStandard id:standard\\/GB-T-43507-2023 ;
-    bpss:standardKind id:concept\\/standard-kind\\/assessment-evaluation ; bpss:systemNumber "JG-02" ;
+    bpss:standardKind id:concept\\/standard-kind\\/assessment-evaluation ;
+    bpss:systemNumber "JG-02" ;
     bpss:adoption bpss:AdoptedStandard ; bpss:memberSince "2024-06-01"^^xsd:date .
 """
 
