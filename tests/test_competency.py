@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 import owlready2
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from bpss_kg.loading import load_sample
 from bpss_kg.store import OxigraphStore
@@ -224,3 +225,26 @@ def test_one_gbt_standard_in_two_systems_with_two_kinds(tmp_path):
         assert run_hermit(ontology, tmp_path, graph.serialize(format="nt").encode()) == []
     except owlready2.OwlReadyInconsistentOntologyError as error:  # pragma: no cover
         pytest.fail(f"HermiT rejects two memberships of one standard: {error}")
+
+
+def test_stale_standards_in_force(store, files):
+    """Which standards in force were last issued or reviewed more than five years before
+    2026-06-30 (复审周期一般不超过五年, Standardization Law)?"""
+    got = ask(store, """
+        SELECT ?standard WHERE {
+          ?standard bpss:status <https://w3id.org/bpss-kg/id/concept/standard-status/in-force> ;
+                    <http://purl.org/dc/terms/issued> ?issued .
+          OPTIONAL { ?standard bpss:lastReviewDate ?review }
+          BIND(IF(BOUND(?review) && ?review > ?issued, ?review, ?issued) AS ?last)
+          FILTER(?last < "2021-06-30"^^<http://www.w3.org/2001/XMLSchema#date>)
+        }""")
+    in_force = URIRef(ID + "concept/standard-status/in-force")
+    expected = set()
+    for standard in set(files.subjects(BPSS.status, in_force)):
+        dates = [d.toPython() for d in files.objects(standard, DCTERMS.issued)]
+        if not dates:
+            continue
+        dates += [d.toPython() for d in files.objects(standard, BPSS.lastReviewDate)]
+        if max(dates) < date(2021, 6, 30):
+            expected.add((str(standard),))
+    assert expected and got == expected
