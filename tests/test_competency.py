@@ -19,9 +19,10 @@ import owlready2
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from bpss_kg.loading import load_sample
+from bpss_kg.national_list import build_national_list
 from bpss_kg.store import OxigraphStore
 from tests.test_ontology import ONTOLOGY_FILES, run_hermit
 
@@ -248,3 +249,46 @@ def test_stale_standards_in_force(store, files):
         if max(dates) < date(2021, 6, 30):
             expected.add((str(standard),))
     assert expected and got == expected
+
+
+def test_coverage_gaps_of_each_county_by_area(store, files):
+    """Which named national items has each county not covered, per area? An item is covered by
+    a standard of the system that is neither withdrawn nor superseded (issue 17 point 7), or
+    excused by a dated justification. Independently: the national list as built from its table,
+    walked in Python together with the counties' sample files."""
+    got = ask(store, f"""
+        SELECT ?system ?area ?item WHERE {{
+          ?system a bpss:CountyStandardSystem .
+          ?item a bpss:NationalServiceItem ; bpss:isPlaceholder false ;
+                <{SKOS.broader}>/<{SKOS.broader}> ?area .
+          FILTER NOT EXISTS {{
+            ?s bpss:inSystem ?system ; bpss:implementsItem ?item .
+            FILTER NOT EXISTS {{ ?s bpss:status ?st .
+              FILTER(?st IN (<{ID}concept/standard-status/withdrawn>,
+                             <{ID}concept/standard-status/superseded>)) }}
+            FILTER NOT EXISTS {{ ?s bpss:replacedBy ?newer }} }}
+          FILTER NOT EXISTS {{ ?system bpss:hasJustification ?j .
+                              ?j bpss:justifiedItem ?item ; <{DCTERMS.date}> ?d }}
+        }}""")
+    national = build_national_list(ROOT / "data" / "national-list-2023.csv")
+    gone = {URIRef(ID + "concept/standard-status/withdrawn"),
+            URIRef(ID + "concept/standard-status/superseded")}
+    expected = set()
+    for system in set(files.subjects(RDF.type, BPSS.CountyStandardSystem)):
+        covered = set()
+        for standard in files.subjects(BPSS.inSystem, system):
+            if set(files.objects(standard, BPSS.status)) & gone:
+                continue
+            if (standard, BPSS.replacedBy, None) in files:
+                continue
+            covered |= set(files.objects(standard, BPSS.implementsItem))
+        for justification in files.objects(system, BPSS.hasJustification):
+            if (justification, DCTERMS.date, None) in files:
+                covered |= set(files.objects(justification, BPSS.justifiedItem))
+        for item in national.subjects(RDF.type, BPSS.NationalServiceItem):
+            if national.value(item, BPSS.isPlaceholder).toPython() or item in covered:
+                continue
+            area = national.value(national.value(item, SKOS.broader), SKOS.broader)
+            expected.add((str(system), str(area), str(item)))
+    assert expected, "the sample has a coverage gap"
+    assert got == expected
