@@ -292,3 +292,114 @@ def test_coverage_gaps_of_each_county_by_area(store, files):
             expected.add((str(system), str(area), str(item)))
     assert expected, "the sample has a coverage gap"
     assert got == expected
+
+
+# --- questions the sample cannot answer yet -------------------------------------------------------
+# The sample holds no responsibility assignments, targets, dated baselines or implementations yet
+# (docs/model.md, issue 17). These questions run on a small synthetic example written in the new
+# vocabulary; the answers are stated from it. The example must be consistent with the ontology.
+EXAMPLE = """
+@prefix bpss: <https://w3id.org/bpss-kg/def#> .
+@prefix id: <https://w3id.org/bpss-kg/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+id:list\\/national-2023\\/item\\/01 bpss:leadAuthority id:org\\/national\\/health-commission .
+id:org\\/national\\/health-commission a bpss:IndustryAuthority ; bpss:isSynthetic true .
+id:responsibility\\/370502\\/01 a bpss:ResponsibilityAssignment ; bpss:isSynthetic true ;
+    bpss:responsibleFor id:list\\/national-2023\\/item\\/01 ;
+    bpss:responsibleBody id:org\\/370502\\/health-bureau ;
+    bpss:responsibilityArea id:place\\/370502 ; bpss:expenditureShare "县级承担"@zh .
+id:org\\/370502\\/health-bureau a bpss:IndustryAuthority ; bpss:isSynthetic true .
+id:target\\/370502\\/child-vaccination-rate\\/2024 a bpss:IndicatorTarget ; bpss:isSynthetic true ;
+    bpss:targetIndicator id:indicator\\/child-vaccination-rate ; bpss:targetValue 95.0 ;
+    bpss:refArea id:place\\/370502 ; bpss:refYear "2024"^^xsd:gYear .
+id:baseline\\/child-vaccination-rate\\/2021 a bpss:NationalBaseline ; bpss:isSynthetic true ;
+    bpss:baselineFor id:indicator\\/child-vaccination-rate ; bpss:baselineValue 85.0 ;
+    bpss:validFromYear "2021"^^xsd:gYear .
+id:baseline\\/child-vaccination-rate\\/2023 a bpss:NationalBaseline ; bpss:isSynthetic true ;
+    bpss:baselineFor id:indicator\\/child-vaccination-rate ; bpss:baselineValue 90.0 ;
+    bpss:baselineEdition id:list\\/national-2023 ; bpss:validFromYear "2023"^^xsd:gYear .
+id:process\\/370502\\/implementation\\/s1 a bpss:Implementation ; bpss:isSynthetic true ;
+    bpss:implementedStandard id:standard\\/DB37-T-4601-2023 ;
+    bpss:implementationArea id:place\\/370502 ;
+    bpss:implementingInstitution id:org\\/370502\\/service-centre,
+        id:org\\/370502\\/township-clinic ;
+    bpss:publicationChannel "政府网站"@zh, "新媒体平台"@zh ; bpss:onNationalPlatform true .
+id:org\\/370502\\/service-centre a bpss:GrassrootsInstitution ; bpss:isSynthetic true .
+id:org\\/370502\\/township-clinic a bpss:GrassrootsInstitution ; bpss:isSynthetic true .
+"""
+
+
+@pytest.fixture(scope="module")
+def example() -> ox.Store:
+    scratch = ox.Store()
+    scratch.load(EXAMPLE.encode(), format=ox.RdfFormat.TURTLE)
+    return scratch
+
+
+def test_who_leads_an_item_nationally_and_who_answers_locally(example):
+    got = ask(example, f"""
+        SELECT ?lead ?body ?share WHERE {{
+          <{ID}list/national-2023/item/01> bpss:leadAuthority ?lead .
+          ?r bpss:responsibleFor <{ID}list/national-2023/item/01> ;
+             bpss:responsibilityArea <{ID}place/370502> ; bpss:responsibleBody ?body ;
+             bpss:expenditureShare ?share . }}""")
+    assert got == {(ID + "org/national/health-commission", ID + "org/370502/health-bureau",
+                    "县级承担")}
+
+
+def test_grassroots_institutions_of_a_county_implementing_a_standard(example):
+    got = ask(example, f"""
+        SELECT ?institution WHERE {{
+          ?i a bpss:Implementation ; bpss:implementationArea <{ID}place/370502> ;
+             bpss:implementedStandard <{ID}standard/DB37-T-4601-2023> ;
+             bpss:implementingInstitution ?institution . }}""")
+    assert got == {(ID + "org/370502/service-centre",), (ID + "org/370502/township-clinic",)}
+
+
+def test_channels_a_standard_is_published_through(example):
+    got = ask(example, f"""
+        SELECT ?channel ?platform WHERE {{
+          ?i bpss:implementedStandard <{ID}standard/DB37-T-4601-2023> ;
+             bpss:publicationChannel ?channel ; bpss:onNationalPlatform ?platform . }}""")
+    assert got == {("政府网站", "true"), ("新媒体平台", "true")}
+
+
+@pytest.mark.parametrize(("year", "baseline"), [("2022", "85.0"), ("2024", "90.0")])
+def test_the_national_baseline_in_a_given_year(example, year, baseline):
+    """The baseline in year Y is the edition with the latest validFromYear ≤ Y."""
+    got = ask(example, f"""
+        SELECT ?value WHERE {{
+          ?b bpss:baselineFor <{ID}indicator/child-vaccination-rate> ;
+             bpss:validFromYear ?from ; bpss:baselineValue ?value .
+          FILTER(STR(?from) <= "{year}")
+          FILTER NOT EXISTS {{ ?later bpss:baselineFor <{ID}indicator/child-vaccination-rate> ;
+                                      bpss:validFromYear ?laterFrom .
+                               FILTER(STR(?laterFrom) <= "{year}"
+                                      && STR(?laterFrom) > STR(?from)) }}
+        }}""")
+    assert {float(v) for (v,) in got} == {float(baseline)}
+
+
+def test_a_county_target_is_not_below_the_baseline_of_its_year(example):
+    got = ask(example, f"""
+        SELECT ?target ?base WHERE {{
+          ?t bpss:targetIndicator ?ind ; bpss:targetValue ?target ; bpss:refYear ?year ;
+             bpss:refArea <{ID}place/370502> .
+          ?b bpss:baselineFor ?ind ; bpss:validFromYear ?from ; bpss:baselineValue ?base .
+          FILTER(STR(?from) <= STR(?year))
+          FILTER NOT EXISTS {{ ?later bpss:baselineFor ?ind ; bpss:validFromYear ?lf .
+                               FILTER(STR(?lf) <= STR(?year) && STR(?lf) > STR(?from)) }}
+        }}""")
+    assert [(float(t), float(b)) for t, b in got] == [(95.0, 90.0)]
+
+
+def test_the_example_is_consistent_with_the_ontology(tmp_path):
+    graph = Graph()
+    graph.parse(data=EXAMPLE, format="turtle")
+    ontology = Graph()
+    for path in ONTOLOGY_FILES:
+        ontology.parse(path, format="turtle")
+    try:
+        assert run_hermit(ontology, tmp_path, graph.serialize(format="nt").encode()) == []
+    except owlready2.OwlReadyInconsistentOntologyError as error:  # pragma: no cover
+        pytest.fail(f"HermiT rejects the example: {error}")
