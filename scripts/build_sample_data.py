@@ -118,7 +118,8 @@ COUNTIES = [
             "housing-renovation-approval-days": ("20", "18")},
            [("社区嵌入式托育服务", "Community-embedded childcare", "区财政与社会资本合作，经财政承受能力评估"),
             ("民声诉求快速响应服务", "Rapid response to residents' requests", "区级财政预算")],
-           {"standard-kind", "local-number", "cites-withdrawn", "superseded-no-replacement"}),
+           {"standard-kind", "local-number", "cites-withdrawn", "superseded-no-replacement",
+            "agreement-parties"}),
     County("440104", "越秀区", "广州市", "44", "DB44/T", 2601, "440103",
            {"child-vaccination-rate": ("97.0", "97.4"), "maternal-management-rate": ("92.5", "93.1"),
             "elderly-health-management-rate": ("70.2", "71.8"), "health-literacy-rate": ("35.0", "36.2"),
@@ -130,7 +131,7 @@ COUNTIES = [
             "elderly-health-management-rate": ("74.0", "75.1"), "health-literacy-rate": ("33.0", "34.4"),
             "housing-renovation-approval-days": ("28", "45")},
            [("城乡公交一体化出行服务", "Integrated urban–rural bus service", "县财政补贴，经财政承受能力评估")],
-           {"no-declared-items", "division-code", "below-baseline"}),
+           {"no-declared-items", "division-code", "below-baseline", "process-order"}),
 ]
 PARTNER_NAMES = {"370503": "河口区", "370502": "东营区", "370211": "黄岛区", "440103": "荔湾区",
                  "330481": "海宁市"}
@@ -395,6 +396,15 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((bad, BPSS.validFrom, d("2025-07-01")))
         g.add((bad, BPSS.validUntil, d("2025-06-30")))
         b.fault("date-range", bad, "valid from 2025-07-01 until 2025-06-30")
+    if "agreement-parties" in c.faults:
+        single = b.synthetic(ID[f"agreement/{c.code}/childcare-{c.partner}"], BPSS.CoordinationAgreement)
+        b.label(single, f"{c.name}托育服务协同协议（合成示例，仅列一方）",
+                f"{c.name} childcare coordination agreement (synthetic sample, one party listed)")
+        g.add((single, BPSS.party, county))
+        g.add((single, BPSS.coordinatesItem, item(1)))
+        g.add((single, BPSS.validFrom, d("2024-01-01")))
+        g.add((single, BPSS.validUntil, d("2026-12-31")))
+        b.fault("agreement-parties", single, "names one party only")
 
     # the work guide's process: proposal, drafting, evaluation
     proposal = b.synthetic(ID[f"process/{c.code}/proposal/vaccination"], BPSS.StandardProposal)
@@ -402,7 +412,10 @@ def build_county(ds: Dataset, c: County) -> Builder:
     g.add((proposal, BPSS.forStandard, provision))
     g.add((proposal, BPSS.proposedBy, health))
     g.add((proposal, BPSS.targetsItem, item(10)))
-    g.add((proposal, BPSS.approvalDate, d("2022-11-20")))
+    # 立项 → 研制 → 发布: approved 2021-06, drafted 2021-09, the standard issued 2022-03-15
+    g.add((proposal, BPSS.approvalDate, d("2022-11-20" if "process-order" in c.faults else "2021-06-20")))
+    if "process-order" in c.faults:
+        b.fault("process-order", proposal, "立项 approved 2022-11-20, after 研制 (2021-09-10) and the issue (2022-03-15)")
     if "proposal-incomplete" in c.faults:
         b.fault("proposal-incomplete", proposal, "no supporting measure")
     else:
@@ -428,7 +441,7 @@ def build_county(ds: Dataset, c: County) -> Builder:
     for predicate, obj in ((BPSS.hasDemandSurvey, survey), (BPSS.hasFiscalCostEstimate, estimate),
                            (BPSS.hasFinanceConsultation, consult)):
         g.add((drafting, predicate, obj))
-    g.add((drafting, BPSS.approvalDate, d("2023-02-10")))
+    g.add((drafting, BPSS.approvalDate, d("2021-09-10")))
     for slug, cls, zh, en in (("assessment", BPSS.EffectAssessment, "实施效果评估", "effect assessment"),
                               ("satisfaction-survey", BPSS.SatisfactionSurvey, "公众满意度调查", "satisfaction survey"),
                               ("monitoring-warning", BPSS.MonitoringWarning, "服务水平监测预警", "monitoring and warning"),

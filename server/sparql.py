@@ -3,6 +3,11 @@
 Query via GET, POST form-encoded or POST ``application/sparql-query``; ``default-graph-uri`` and
 ``named-graph-uri``; results by ``Accept`` (or ``format=`` for browsers); GET without a query
 answers with the Service Description.
+
+An extension for the query page (issue 20): ``library=<name>`` with ``param.<name>=<value>``
+binds a library query's typed parameters (defaults filled) into the query text sent, as
+variable bindings (pyoxigraph substitutions), never by editing the text. A bound variable the
+text does not use changes nothing.
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from flask import Blueprint, Response, request
 
 from bpss_kg.access import Forbidden
 from bpss_kg.errors import BadInput
+from bpss_kg.queries import library_query
 from bpss_kg.service_description import service_description
 from bpss_kg.sparql_safety import check_services
 from bpss_kg.store.changes import graphs_written
-from bpss_kg.store.query_service import NotAcceptable
+from bpss_kg.store.query_service import NotAcceptable, term_to_nt
 from bpss_kg.store.sparql_text import mentions_load
 
 from .auth import current_writer, requires_token
@@ -113,6 +119,24 @@ def _query_text() -> str | None:
     return request.args.get("query")
 
 
+PARAM_PREFIX = "param."
+
+
+def _library_bindings() -> dict[str, str]:
+    """Variable → N-Triples term for ``library=`` and its ``param.<name>=`` values, typed by
+    the library query's parameter lines (so ``2024`` for a ``year`` is ``"2024"^^xsd:gYear``)."""
+    source = request.form if request.method == "POST" and request.form else request.args
+    name = source.get("library")
+    if not name:
+        if any(key.startswith(PARAM_PREFIX) for key in source):
+            raise BadInput("param.<name> values need library=<query name>")
+        return {}
+    values = {key[len(PARAM_PREFIX):]: value for key, value in source.items()
+              if key.startswith(PARAM_PREFIX)}
+    bound = library_query(name).bind(values)
+    return {key: term_to_nt(term) for key, term in bound.items()}
+
+
 def _graph_list(name: str) -> tuple[str, ...]:
     source = request.form if request.method == "POST" and request.form else request.args
     return tuple(source.getlist(name))
@@ -130,6 +154,7 @@ def sparql() -> Response:
     check_services(text, ctx.settings.allowed_services)
     answer = ctx.queries.execute(ctx.queries.request(
         text,
+        bindings=_library_bindings(),
         default_graphs=_graph_list("default-graph-uri"),
         named_graphs=_graph_list("named-graph-uri"),
         results_format=results_format,

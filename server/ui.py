@@ -10,9 +10,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, g, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
-from bpss_kg.browse.compare import compare_counties, comparison_csv, parse_codes
+from bpss_kg.browse.compare import (
+    MAX_COUNTIES,
+    MIN_COUNTIES,
+    compare_counties,
+    parse_codes,
+    split_codes,
+)
 from bpss_kg.browse.county import county_dashboard
 from bpss_kg.browse.labels import language
 from bpss_kg.browse.national_tree import national_tree
@@ -20,13 +26,16 @@ from bpss_kg.browse.ontology_view import ontology_view
 from bpss_kg.browse.resource import RDF_FORMATS, describe, parse_iri, resource_rdf
 from bpss_kg.browse.summary import summary
 from bpss_kg.errors import BadInput, BpssError
-from bpss_kg.namespaces import ID
+from bpss_kg.namespaces import ID, county_graph, is_division_code
 from bpss_kg.queries import library
 from bpss_kg.search import search as search_index
+from bpss_kg.system_diff import edition_pair, label_book, report_sections
 
+from .compare_csv import PARTS, indicators_csv, items_csv
 from .context import context
 from .errors import status_for
 from .messages import message
+from .search_places import places
 
 blueprint = Blueprint("ui", __name__, template_folder="templates")
 
@@ -102,7 +111,8 @@ def home() -> str:
 def search() -> str:
     text = request.args.get("q", "")
     results = search_index(context().store, text, _page())
-    return render_template("search.html", q=text, results=results)
+    return render_template("search.html", q=text, results=results,
+                           where=places(context().store, results.hits, _lang()))
 
 
 def _wanted_rdf() -> str | None:
@@ -176,19 +186,58 @@ def county(code: str) -> str:
                   "baseline": row.baseline, "meets": row.meets}
                  for row in dashboard.indicators],
     }
-    return render_template("county.html", d=dashboard, chart=chart)
+    editions = context().editions.editions(graph=str(county_graph(code)), limit=100_000)
+    return render_template("county.html", d=dashboard, chart=chart,
+                           editions=list(reversed(editions))[:5], edition_count=len(editions))
+
+
+def _edition_number(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 9:
+        raise BadInput(f"{name} must be an edition number (0, 1, 2, …), not {raw!r}")
+    return int(raw)
+
+
+@blueprint.get("/county/<code>/editions")
+def county_editions(code: str) -> str:
+    """The county system's editions (a timeline) and what changed between two of them."""
+    if not is_division_code(code):
+        raise BadInput(f"a county code has six digits, not {code!r}")
+    graph = str(county_graph(code))
+    log = context().editions
+    editions = list(reversed(log.editions(graph=graph, limit=100_000)))
+    dashboard = county_dashboard(context().store, code, _lang())
+    pair = None
+    if editions:
+        from_n, to_n, diff = edition_pair(log, graph, f"county {code}",
+                                          _edition_number("from"), _edition_number("to"))
+        pair = {"from": from_n, "to": to_n,
+                "sections": report_sections(diff, label_book(context().store, diff))}
+    return render_template("editions.html", d=dashboard, editions=editions, pair=pair)
 
 
 @blueprint.get("/compare")
 def compare() -> Response | str:
-    raw = ",".join(request.args.getlist("counties"))
-    if not raw:
-        return render_template("compare.html", comparison=None, raw="")
-    codes = parse_codes(raw)
+    typed = split_codes(",".join(request.args.getlist("counties")))
+    typed = list(dict.fromkeys(typed))
+    if len(typed) < MIN_COUNTIES or len(typed) > MAX_COUNTIES:
+        # Not an error page: the dashboard's button brings one county here to pick the others,
+        # and a list of the wrong length is shown back in the form with what to change.
+        key = ("compare.too_many" if len(typed) > MAX_COUNTIES
+               else "compare.pick_more" if typed else None)
+        status = 400 if len(typed) > MAX_COUNTIES else 200
+        return render_template("compare.html", comparison=None, raw=" ".join(typed),
+                               notice=message(key, _lang(), n=len(typed)) if key else None), status
+    codes = parse_codes(",".join(typed))
     comparison = compare_counties(context().store, codes, _lang())
     if request.args.get("format") == "csv":
-        body = "\ufeff" + comparison_csv(comparison, _lang())  # BOM: Excel reads UTF-8
-        name = "compare-" + "-".join(codes) + ".csv"
+        part = request.args.get("part", "items")
+        if part not in PARTS:
+            raise BadInput(f"part is one of {', '.join(PARTS)}, not {part!r}")
+        body = (items_csv if part == "items" else indicators_csv)(comparison, _lang())
+        name = f"compare-{part}-" + "-".join(codes) + ".csv"
         return Response(body, content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     chart = {
@@ -201,6 +250,12 @@ def compare() -> Response | str:
     }
     return render_template("compare.html", comparison=comparison, raw=",".join(codes),
                            chart=chart)
+
+
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page says; send them to the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @blueprint.get("/query")

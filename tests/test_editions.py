@@ -24,6 +24,7 @@ from bpss_kg.editions import EditionLog, graph_lines
 from bpss_kg.loading import load_sample
 from bpss_kg.publish.feed import TREE
 from bpss_kg.store import OxigraphStore
+from bpss_kg.system_diff import diff_editions, label_book, report_lines
 from bpss_kg.writes import WriteGate
 from server import create_app
 
@@ -211,3 +212,72 @@ def test_counties_whose_system_changed_since_a_date_come_from_the_editions(gated
     assert found == {("370502", "东营区", 2, first + 1),
                      ("370503", "河口区", 1, len(log.state(other, 1)))}
     assert list(run_library_query(store, query, {"since": "2999-01-01"})) == []
+
+
+def test_the_editions_graph_is_kept_by_the_store_not_written_by_users(gated):
+    from bpss_kg.access import Forbidden
+    from bpss_kg.editions import EDITIONS_GRAPH
+
+    store, _log, gate = gated
+    _write(store, gate, _insert("有一版"))
+    before = set(store.quads(ox.NamedNode(EDITIONS_GRAPH)))
+    with pytest.raises(Forbidden, match="kept by the store"):
+        gate.write(OFFICE.__class__("tok-a", "admin", Scope("admin", "")), "PUT /graph-store",
+                   {EDITIONS_GRAPH}, lambda: store.update(
+                       f"DROP GRAPH <{EDITIONS_GRAPH}>"))
+    assert set(store.quads(ox.NamedNode(EDITIONS_GRAPH))) == before
+
+
+def test_diff_says_in_table_words_what_changed_between_editions(gated, tmp_path):
+    """Edition 1: the sample county; edition 2: one standard withdrawn, a new edition of
+    another that supersedes it (代替), an indicator value corrected."""
+    store, log, gate = gated
+    std = "https://w3id.org/bpss-kg/id/standard/"
+    status = "https://w3id.org/bpss-kg/id/concept/standard-status/"
+    bpss = "https://w3id.org/bpss-kg/def#"
+    obs = "https://w3id.org/bpss-kg/id/observation/370502/child-vaccination-rate/2024"
+    _write(store, gate, _insert("起点"))  # edition 1: a snapshot of the county as loaded
+    old_status = next(iter(store.query(
+        f"SELECT ?s WHERE {{ GRAPH <{COUNTY}> {{ <{std}DB37-T-4604-2022> <{bpss}status> ?s }} }}"
+    )))["s"].value
+    _write(store, gate, f"""
+        PREFIX bpss: <{bpss}>
+        DELETE DATA {{ GRAPH <{COUNTY}> {{
+            <{std}DB37-T-4604-2022> bpss:status <{old_status}> .
+            <{obs}> bpss:observedValue 88.5 . }} }} ;
+        INSERT DATA {{ GRAPH <{COUNTY}> {{
+            <{std}DB37-T-4604-2022> bpss:status <{status}withdrawn> .
+            <{obs}> bpss:observedValue 90.5 .
+            <{std}DB37-T-4604-2025> a bpss:Standard ; bpss:standardNumber "DB37/T 4604—2025" ;
+                bpss:inSystem <https://w3id.org/bpss-kg/id/system/county/370502> ;
+                bpss:supersedes <{std}DB37-T-4604-2022> ;
+                bpss:status <{status}in-force> . }} }}""")
+    diff = diff_editions(log.state(COUNTY, 1), log.state(COUNTY, 2))
+    assert [(old.number, new.number) for old, new in diff.revised] == [
+        ("DB37/T 4604—2022", "DB37/T 4604—2025")]
+    assert diff.added == [] and diff.withdrawn == [] and diff.changed == []
+    assert diff.values_changed == [
+        ("https://w3id.org/bpss-kg/id/indicator/child-vaccination-rate", "2024", "88.5",
+         "90.5")]
+    # item 10 stays covered only if another standard in force still implements it
+    assert diff.items_gained == []
+    text = "\n".join(report_lines(diff, label_book(store, diff)))
+    assert "修订标准 standards revised (代替) (1)" in text
+    assert "DB37/T 4604—2025 代替 DB37/T 4604—2022" in text
+    assert "88.5 → 90.5" in text
+
+    # The same through the command line (the store closed, as beside no server).
+    store.close()
+    run = CliRunner().invoke(app, ["diff", "--county", "370502", "--store",
+                                   str(tmp_path / "store"), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    answer = json.loads(run.stdout)
+    assert (answer["from"], answer["to"]) == (1, 2)
+    assert answer["revised"][0]["new"]["number"] == "DB37/T 4604—2025"
+    assert answer["values_changed"][0]["from"] == "88.5"
+    first = CliRunner().invoke(app, ["diff", "--county", "370502", "--to", "1", "--store",
+                                     str(tmp_path / "store")])
+    assert first.exit_code == 0 and "新增标准 standards added" in first.stdout
+    bad = CliRunner().invoke(app, ["diff", "--county", "370502", "--to", "9", "--store",
+                                   str(tmp_path / "store")])
+    assert bad.exit_code == 2 and "to 9: county 370502 has editions 1 to 2" in bad.output

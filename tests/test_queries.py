@@ -167,7 +167,12 @@ def test_process_missing_evidence(store):
 
 
 def test_agreements_expiring(store):
-    assert len(rows(store, "agreements-expiring")) == 6
+    expected = {s["a"].value for s in store.query(
+        "SELECT DISTINCT ?a WHERE { ?a a <https://w3id.org/bpss-kg/def#CoordinationAgreement> ;"
+        " <https://w3id.org/bpss-kg/def#validUntil> ?u ;"
+        " <https://w3id.org/bpss-kg/def#coordinatesItem> ?i ."
+        " FILTER(?u < \"2027-01-01\"^^<http://www.w3.org/2001/XMLSchema#date>) }")}
+    assert len(rows(store, "agreements-expiring")) == len(expected) == 7
     got = [r["agreement"] for r in rows(store, "agreements-expiring", before="2026-01-01")]
     assert got == ["agreement/370503/elderly-care-370502"]
 

@@ -65,8 +65,11 @@ def test_national_items_used_exist_in_the_national_list(path):
 
 
 def test_faults_md_lists_every_fault_kind_of_the_catalogue():
-    catalogue = set(re.findall(r"^\| `([a-z-]+)` \|", (ROOT / "docs" / "faults.md")
-                               .read_text(encoding="utf-8"), re.M))
+    text = (ROOT / "docs" / "faults.md").read_text(encoding="utf-8")
+    catalogue = set(re.findall(r"^\| `([a-z-]+)` \|", text, re.M))
+    not_planted = set(re.findall(r"^\| `([a-z-]+)` \|[^|\n]*\*not planted\*", text, re.M))
+    assert not_planted == {"value-form"}  # the data that shows it would fail HermiT
+    catalogue -= not_planted
     planted = set(re.findall(r"\| `([a-z-]+)` \|", (SAMPLE / "FAULTS.md")
                              .read_text(encoding="utf-8")))
     assert catalogue and catalogue == planted

@@ -469,3 +469,29 @@ def test_the_change_feed_lists_each_write_with_its_patch(served, tokens):
     assert '<urn:x:feed> <http://www.w3.org/2000/01/rdf-schema#label> "变更源测试"@zh' in \
         patch.decode()
     assert "东营区 office" in text and tokens["370502"] not in text
+
+
+def test_the_county_editions_page_shows_the_timeline_and_a_readable_diff(served, tokens):
+    graph = COUNTY_GRAPH + "370502"
+    value = "https://w3id.org/bpss-kg/def#observedValue"
+    obs = "https://w3id.org/bpss-kg/id/observation/370502/health-literacy-rate/2023"
+    status, _, old = request("GET", served.url("/sparql?query=" + urllib.parse.quote(
+        f"SELECT ?v WHERE {{ GRAPH <{graph}> {{ <{obs}> <{value}> ?v }} }}")),
+        headers={"Accept": "text/csv"})
+    before = old.decode().splitlines()[1].strip()
+    # an edition before the change (the first edition of a graph is a snapshot of all of it)
+    assert update(served.base, insert(graph, "urn:x:editions", "版本页测试"),
+                  tokens["370502"])[0] == 204
+    assert update(served.base, f"DELETE {{ GRAPH <{graph}> {{ <{obs}> <{value}> ?v }} }} "
+                  f"INSERT {{ GRAPH <{graph}> {{ <{obs}> <{value}> 33.3 }} }} "
+                  f"WHERE {{ GRAPH <{graph}> {{ <{obs}> <{value}> ?v }} }}",
+                  tokens["370502"])[0] == 204
+    status, _, page = request("GET", served.url("/county/370502/editions"))
+    assert status == 200
+    text = page.decode()
+    assert "版本时间线" in text and "东营区 office" in text
+    assert "指标值变化 indicator values changed" in text and f"2023: {before} → 33.3" in text
+    status, _, dashboard = request("GET", served.url("/county/370502"))
+    assert status == 200 and "版本记录" in dashboard.decode()
+    assert request("GET", served.url("/county/370502/editions?to=x"))[0] == 400
+    assert request("GET", served.url("/county/370502/editions?to=999999"))[0] == 400

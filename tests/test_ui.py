@@ -3,6 +3,8 @@ pagination, errors, CSV, validation findings and response times on the sample da
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import time
@@ -128,9 +130,29 @@ def test_unknown_and_malformed_requests_get_a_readable_page(base: str) -> None:
     status, _, html = get(base, "/county/999999")
     assert status == 404 and "no county with code 999999 in the graph" in text_of(html)
     assert get(base, "/county/abc")[0] == 400
-    status, _, html = get(base, "/compare?counties=370502")
-    assert status == 400 and "compare 2 to 4 different counties" in text_of(html)
-    assert get(base, "/compare?counties=370502,370503,330424,440104,370214")[0] == 400
+    assert get(base, "/compare?counties=370502,abc")[0] == 400
+
+
+def test_compare_reads_typed_lists_and_asks_for_more_or_fewer_counties(base: str) -> None:
+    """Issue 20: the dashboard's link (one county, once with a trailing comma), a typed list with
+    spaces and commas, and five ticked counties all get the compare form back, not a bare 400."""
+    for path in ("/compare?counties=370502,", "/compare?counties=370502"):
+        status, _, html = get(base, path)
+        assert status == 200, path
+        assert "已选 1 个县；请再输入一到三个县的代码" in text_of(html)
+        assert re.search(r'<input id="counties" name="counties" value="370502 "', html)
+    dashboard = get(base, "/county/370502")[2]
+    link = re.search(r'href="([^"]*compare[^"]*)"', dashboard)
+    assert link is not None and get(base, link.group(1).replace("&amp;", "&"))[0] == 200
+    status, _, html = get(base, "/compare?counties=370502, 370503 330424")
+    assert status == 200 and 'id="compare-coverage"' in html
+    assert all(name in text_of(html) for name in ("东营区", "河口区", "海盐县"))
+    ticked = "&".join(f"counties={c}" for c in ("370502", "370503", "330424", "440104", "370214"))
+    status, _, html = get(base, "/compare?" + ticked)
+    assert status == 400 and "已选 5 个县；一次最多对比四个县" in text_of(html)
+    assert 'value="370502 370503 330424 440104 370214 "' in html
+    english = get(base, "/compare?counties=370502&lang=en")[2]
+    assert "1 county chosen; add one to three more county codes" in text_of(english)
 
 
 def test_labels_from_the_data_are_escaped(base: str) -> None:
@@ -178,15 +200,28 @@ def test_ontology_lists_classes_and_properties_with_definitions(base: str) -> No
 
 
 def test_compare_csv_download(base: str) -> None:
-    status, media, body = get(base, "/compare?counties=370502,370503&format=csv", accept="*/*")
-    assert (status, media) == (200, "text/csv; charset=utf-8")
-    lines = body.lstrip("\ufeff").splitlines()
-    assert lines[0] == "类型,编号,名称,待补,国家基准,方向,单位,东营区 370502,河口区 370503"
-    assert "项目,12,严重精神障碍患者健康管理,,,,,2,0" in lines
-    assert "项目,20,待补（第20项）,是,,,,0,0" in lines
-    english = get(base, "/compare?counties=370502,370503&format=csv&lang=en", accept="*/*")[2]
-    assert "indicator,,Systematic management rate of pregnant women,,85,at-least,%," \
-           "89.2 (2024),87 (2024)" in english
+    """Issue 20: items and indicators in separate files; value, year and verdict in their own
+    columns; Chinese words in the Chinese file; item numbers as the list writes them."""
+    path = "/compare?counties=370502,370503&format=csv"
+    status, media, body = get(base, path + "&part=items", accept="*/*")
+    assert (status, media) == (200, "text/csv; charset=utf-8") and body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0] == ["编号", "项目", "待补", "东营区 370502 标准数", "河口区 370503 标准数"]
+    assert ["12", "严重精神障碍患者健康管理", "否", "2", "0"] in rows
+    assert ["20", "待补（第20项）", "是", "0", "0"] in rows
+    assert get(base, path, accept="*/*")[2] == body  # items unless told
+    body = get(base, path + "&part=indicators", accept="*/*")[2]
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0] == ["指标", "单位", "国家基准", "方向",
+                       "东营区 370502 数值", "东营区 370502 年份", "东营区 370502 达标",
+                       "河口区 370503 数值", "河口区 370503 年份", "河口区 370503 达标"]
+    maternal = ["孕产妇系统管理率", "%", "85", "不低于", "89.2", "2024", "是", "87", "2024", "是"]
+    assert maternal in rows
+    assert "at-least" not in body and "(2024)" not in body
+    english = get(base, path + "&part=indicators&lang=en", accept="*/*")[2]
+    assert "Systematic management rate of pregnant women,%,85,at least,89.2,2024,yes,87,2024,yes" \
+        in english
+    assert get(base, path + "&part=both", accept="*/*")[0] == 400
 
 
 def test_query_page_embeds_the_library(base: str) -> None:

@@ -86,7 +86,7 @@ def restore(store: Store, source: Path) -> dict[str, object]:
         raise BadInput("restore needs an empty store (use a new --store directory)")
     data = gzip.decompress((source / DUMP).read_bytes())
     load_sources(store, [LoadSource(name=str(source / DUMP), format=ox.RdfFormat.N_QUADS,
-                                    data=data)])
+                                    data=data, own_record=True)])
     graphs = sorted(g.value for g in store.named_graphs())
     if len(store) != manifest["quads"] or graphs != manifest["graphs"]:
         raise StoreError(f"restored {len(store)} quads in {len(graphs)} graphs; the backup "

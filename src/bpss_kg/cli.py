@@ -793,6 +793,49 @@ def history(
                   style="dim")
 
 
+@app.command("diff")
+def diff_editions_command(
+    county: Annotated[str, typer.Option("--county", help="GB/T 2260 code")],
+    from_edition: Annotated[int | None, typer.Option(
+        "--from", help="Older edition number [default: the one before --to; 0: empty]",
+        show_default=False)] = None,
+    to_edition: Annotated[int | None, typer.Option(
+        "--to", help="Newer edition number [default: the newest]", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    store: StoreOption = None,
+) -> None:
+    """What changed in a county's standard system between two editions, in the words of a
+    标准明细表: standards added, withdrawn, revised; items gained or lost; indicator values."""
+    from .editions import EditionLog
+    from .system_diff import diff_to_dict, edition_pair, label_book, report_lines
+
+    if fmt not in ("text", "json"):
+        fail(BadInput(f"unknown --format {fmt!r}; expected text or json"))
+    target = _graph_option(county, None)
+    try:
+        with EditionLog(settings_for(store).state_dir) as log:
+            from_n, to_n, diff = edition_pair(log, target, f"county {county}", from_edition,
+                                              to_edition)
+            stamps = {e.number: e for e in log.editions(graph=target, limit=100_000)}
+    except BpssError as error:
+        fail(error)
+    with opened_store(store, read=True) as db:
+        labels = label_book(db, diff)
+
+    def stamp(n: int) -> str:
+        e = stamps.get(n)
+        return "empty 空" if e is None else f"{e.time[:19]} {e.label} ({e.action})"
+
+    if fmt == "json":
+        out.print_json(json.dumps({"county": county, "from": from_n, "to": to_n,
+                                   **diff_to_dict(diff, labels)}, ensure_ascii=False))
+        return
+    out.print(f"county {county}: edition {from_n} [{escape(stamp(from_n))}] → edition {to_n} "
+              f"[{escape(stamp(to_n))}]", highlight=False)
+    for line in report_lines(diff, labels):
+        out.print(escape(line), highlight=False, soft_wrap=True)
+
+
 def _remote(endpoint: str, update: str | None, gsp: str | None, token: str | None):  # type: ignore[no-untyped-def]
     """The remote store of a push or pull (credentials from $BPSS_KG_STORE_USER/PASSWORD)."""
     from .store.remote import RemoteStore

@@ -203,6 +203,8 @@ def _describe_placeholder(graph: Graph, number: int, category: Category) -> None
         graph.add((iri, predicate, Literal(en, lang="en")))
     graph.add((iri, BPSS.itemNumber, Literal(f"{number:02d}")))
     graph.add((iri, BPSS.isPlaceholder, Literal(True)))
+    # its area and category only fill the official totals: say so in the data (issue 17)
+    graph.add((iri, BPSS.placementArbitrary, Literal(True)))
     graph.add((iri, SKOS.broader, category.iri))
     graph.add((iri, RDFS.comment, Literal(
         "占位项目：名称、属性及所属大类均无来源，待官方清单补全。", lang="zh")))

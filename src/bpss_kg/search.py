@@ -34,6 +34,7 @@ from .background import CoalescingWorker
 from .errors import StoreError
 from .store.base import Store
 from .store.changes import DEFAULT_GRAPH
+from .tables.cells import CellError, standard_number
 
 INDEX_FILE = "search.sqlite"
 SCHEMA = "2"
@@ -407,9 +408,19 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _printed_number(query: str) -> str:
+    """A standard number typed compactly (``DB37/T4644-2022``, full-width, any dash), as the
+    importer accepts it, becomes its printed form (``DB37/T 4644—2022``), the form the index
+    holds; any other text is left as typed."""
+    try:
+        return standard_number(query)
+    except CellError:
+        return query
+
+
 def search(store: Store, text: str, page: int = 1, per_page: int = 20) -> SearchPage:
     """Resources whose label, title, number or code contains ``text`` (ranked)."""
-    query = " ".join(text.split())[:MAX_QUERY_CHARS]
+    query = _printed_number(" ".join(text.split())[:MAX_QUERY_CHARS])
     if not query:
         return SearchPage(query, [], 0, 1, 1)
     path = index_path(store)

@@ -19,7 +19,14 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from .access import AccessRegistry, Forbidden, GraphChange, Writer
-from .editions import Edition, EditionLog, edition_quads, graph_lines, keeps_editions
+from .editions import (
+    EDITIONS_GRAPH,
+    Edition,
+    EditionLog,
+    edition_quads,
+    graph_lines,
+    keeps_editions,
+)
 from .store.base import Store
 from .store.changes import DEFAULT_GRAPH
 
@@ -59,6 +66,9 @@ class WriteGate:
     def write(self, writer: Writer, action: str, graphs: set[str] | None,
               do: Callable[[], T]) -> tuple[T, list[GraphChange]]:
         """Run ``do`` (which writes at most ``graphs``; None: unknown) as ``writer``."""
+        if graphs and EDITIONS_GRAPH in graphs:
+            raise Forbidden(f"graph <{EDITIONS_GRAPH}> is kept by the store itself (the record "
+                            "of its editions) and cannot be written")
         try:
             writer.scope.check(graphs)
         except Forbidden:

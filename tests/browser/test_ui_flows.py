@@ -60,13 +60,12 @@ def test_compare_two_counties_with_chart_and_csv(page) -> None:
     expect(page.locator("#compare-items tr", has_text="生育保险")).to_be_visible()
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载 CSV").click()
+        page.get_by_role("link", name="下载指标对比 CSV").click()
     download = download_info.value
-    assert download.suggested_filename == "compare-370502-370503.csv"
+    assert download.suggested_filename == "compare-indicators-370502-370503.csv"
     text = Path(download.path()).read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0] == ("类型,编号,名称,待补,国家基准,方向,单位,"
-                                    "东营区 370502,河口区 370503")
-    assert "指标,,孕产妇系统管理率,,85,at-least,%,89.2 (2024),87 (2024)" in text
+    assert text.splitlines()[0].startswith("指标,单位,国家基准,方向,东营区 370502 数值,")
+    assert "孕产妇系统管理率,%,85,不低于,89.2,2024,是,87,2024,是" in text
 
 
 def test_run_a_library_query_in_the_editor(page) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from dataclasses import dataclass
 
 from ..errors import BadInput, Location, NotFound
@@ -62,9 +61,15 @@ class Comparison:
         return sum(1 for row in self.items if not row.placeholder)
 
 
+def split_codes(raw: str | None) -> list[str]:
+    """The codes in a typed list: commas (also ``，`` and ``、``), spaces or both separate them,
+    so ``370214, 370502 370503`` and a trailing comma (``370214,``) read as meant."""
+    return [part for part in re.split(r"[\s,，、;；]+", raw or "") if part]
+
+
 def parse_codes(raw: str | None) -> list[str]:
     """``370502,370503`` → codes; ``BadInput`` unless 2 to 4 distinct six-digit codes."""
-    codes = [part.strip() for part in (raw or "").replace("，", ",").split(",") if part.strip()]
+    codes = split_codes(raw)
     codes = list(dict.fromkeys(codes))
     if not MIN_COUNTIES <= len(codes) <= MAX_COUNTIES:
         raise BadInput(f"compare {MIN_COUNTIES} to {MAX_COUNTIES} different counties, "
@@ -104,25 +109,3 @@ def compare_counties(store: Store, codes: list[str], lang: str) -> Comparison:
     ]
     return Comparison(tuple(counties), items, compared)
 
-
-def comparison_csv(comparison: Comparison, lang: str) -> str:
-    """One CSV: a row per national item (standards per county), then a row per indicator
-    (latest value per county, with the baseline)."""
-    heads = {
-        "zh": ("类型", "编号", "名称", "待补", "国家基准", "方向", "单位"),
-        "en": ("kind", "number", "name", "placeholder", "national baseline", "direction", "unit"),
-    }[lang]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*heads, *(f"{c.label} {c.code}" for c in comparison.counties)])
-    item_kind, indicator_kind, yes = (("项目", "指标", "是") if lang == "zh"
-                                      else ("item", "indicator", "yes"))
-    for row in comparison.items:
-        writer.writerow([item_kind, row.number, row.label, yes if row.placeholder else "",
-                         "", "", "", *(cell.standards for cell in row.cells)])
-    for ind in comparison.indicators:
-        writer.writerow([indicator_kind, "", ind.label, "",
-                         "" if ind.baseline is None else f"{ind.baseline:g}", ind.direction,
-                         ind.unit, *("" if v is None else f"{v.value:g} ({v.year})"
-                                     for v in ind.values)])
-    return out.getvalue()

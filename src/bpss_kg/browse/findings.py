@@ -65,9 +65,11 @@ class FindingRow:
 
 
 def shape_name(iri: str) -> str:
-    """``…/shapes#ProposalComplete/property/1`` → ``ProposalComplete``."""
+    """The node shape's name: ``…/shapes#ProposalComplete-hasSupportingMeasure`` (a property
+    shape of shapes/) or a minted ``…/shapes#ProposalComplete/property/1`` →
+    ``ProposalComplete``."""
     if "#" in iri:
-        return iri.split("#", 1)[1].split("/", 1)[0] or iri
+        return iri.split("#", 1)[1].split("/", 1)[0].split("-", 1)[0] or iri
     return local_name(iri)
 
 

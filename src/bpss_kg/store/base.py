@@ -35,6 +35,9 @@ class LoadSource:
     graphs they name, and their default-graph triples go to ``graph`` when it is given.
     Relative IRIs resolve against ``base_iri`` (a file's own ``file:`` IRI by default; with
     None a relative IRI is a syntax error).
+    ``own_record``: the document is this store's own backup, so the graphs the store keeps for
+    itself (the description of its editions) load from it too; from any other document they
+    do not.
     """
 
     name: str
@@ -43,6 +46,7 @@ class LoadSource:
     data: bytes | None = None
     graph: NamedNode | None = None
     base_iri: str | None = None
+    own_record: bool = False
 
     @property
     def size(self) -> int:

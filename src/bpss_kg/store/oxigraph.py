@@ -38,6 +38,7 @@ import pyoxigraph as ox
 
 from ..errors import BadInput, Location, StoreError, StoreInUse
 from ..input_bounds import bounded, check_document
+from ..namespaces import GRAPH
 from .base import GraphName, LoadSource, Progress, QueryResult, Store, Term
 from .changes import DEFAULT_GRAPH, ChangeJournal, graphs_written
 from .sparql_text import declares_dataset
@@ -396,6 +397,8 @@ class OxigraphStore:
         try:
             for source in sources:
                 self._bulk_load_one(staging, source, progress)
+            if not any(s.own_record for s in sources):
+                self._keep_own_graphs(staging)
             staging.flush()
         except BaseException as error:
             del staging
@@ -430,7 +433,19 @@ class OxigraphStore:
             db.bulk_load(reader, source.format, to_graph=graph, base_iri=source.base_iri)
 
     def _load_in_transaction(self, sources: list[LoadSource], progress: Progress | None) -> None:
-        self.add(parse_sources(sources, progress))
+        own = any(s.own_record for s in sources)
+        self.add(q for q in parse_sources(sources, progress)
+                 if own or q.graph_name not in KEPT_GRAPHS)
+
+    def _keep_own_graphs(self, staging: ox.Store) -> None:
+        """Put back the store's own record (``KEPT_GRAPHS``) over whatever a loaded file said
+        of it: a dump of another store carries that store's editions, not ours."""
+        for graph in KEPT_GRAPHS:
+            if staging.contains_named_graph(graph):
+                staging.remove_graph(graph)
+            own = list(self._db.quads_for_pattern(None, None, None, graph))
+            if own:
+                staging.extend(own)
 
     def flush(self) -> None:
         self._db.flush()
@@ -526,6 +541,11 @@ _TRIPLE_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF
 
 def _graph_key(graph: GraphName) -> str:
     return graph.value if isinstance(graph, ox.NamedNode) else DEFAULT_GRAPH
+
+
+# Graphs the store keeps for itself: the description of its editions (bpss_kg.editions). A
+# load never takes them from a file, and the write gate refuses writes that name them.
+KEPT_GRAPHS = (ox.NamedNode(str(GRAPH["editions"])),)
 
 
 def _graphs_loaded(sources: list[LoadSource]) -> set[str] | None:

@@ -18,6 +18,7 @@ GROUPS = {  # rule group → (zh, en), in report order
     "local-adaptation": ("因地制宜（4.2）", "Local adaptation (4.2)"),
     "coordination-unity": ("协调统一（4.3）", "Coordination and unity (4.3)"),
     "dynamic-adjustment": ("动态调整（4.4）", "Dynamic adjustment (4.4)"),
+    "monitoring": ("监测（国家基准，推断）", "Monitoring (national baselines, inferred)"),
     "work-guide": ("工作指南：立项与研制", "Work guide: proposal and drafting"),
     "data-quality": ("数据质量", "Data quality"),
     "other": ("其他规则", "Other rules"),

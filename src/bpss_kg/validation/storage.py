@@ -1,7 +1,11 @@
 """Validation runs stored as RDF, each in its own graph ``bpssg:validation/{run-id}``: the W3C
 report, the time, the shapes' version and digest, the as-of date, and per-unit conformance
 and the store's change sequence (or, for a remote store, content hashes), used by
-``--changed``. Only the newest runs are kept."""
+``--changed``. Only the newest runs are kept.
+
+Each run's graph holds the shapes it used too (every shape with the IRI its results name), and
+each stored result names its node shape (``bpss:nodeShape``) and fault kind (``bpss:faultKind``),
+so "findings per principle per county" is a plain join inside one run's graph."""
 
 from __future__ import annotations
 
@@ -14,9 +18,13 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, XSD
 
 from ..namespaces import BPSS, GRAPH, ID
 from ..store import Store
-from .findings import Finding
+from .compiled import root_shape
+from .findings import Finding, _term
 from .reference import findings_from_report
 from .runner import KEEP_RUNS, VALIDATION_PREFIX, ValidationRun, new_run_id
+from .shapes import Shapes
+
+NOT_RUNS = {str(GRAPH["validation/context"])}
 
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -64,6 +72,12 @@ def run_document(run: ValidationRun, run_id: str, ended: datetime) -> bytes:
                   f"{result} <{SH.sourceConstraintComponent}> <{finding.component}> .",
                   f"{result} <{SH.resultSeverity}> <{finding.severity}> .",
                   f"{result} <{DCTERMS.identifier}> {lit(finding.unit)} ."]
+        owner = _owner(run.shapes, finding.shape)
+        if owner is not None:
+            lines.append(f"{result} <{BPSS.nodeShape}> {owner} .")
+        fault = run.shapes.info(finding.shape).fault
+        if fault:
+            lines.append(f"{result} <{BPSS.faultKind}> {lit(fault)} .")
         if finding.path is not None:
             lines.append(f"{result} <{SH.resultPath}> {finding.path} .")
         if finding.value is not None:
@@ -85,7 +99,21 @@ def run_document(run: ValidationRun, run_id: str, ended: datetime) -> bytes:
             lines.append(f"{checked} <{BPSS.unitFindings}> {lit(compact)} .")
         if unit.name.isdigit():
             lines.append(f"{checked} <{BPSS.forDivision}> <{ID[f'place/{unit.name}']}> .")
-    return "\n".join(lines).encode("utf-8")
+    return "\n".join(lines).encode("utf-8") + b"\n" + shapes_document(run.shapes)
+
+
+def _owner(shapes: Shapes, shape: str) -> str | None:
+    """The node shape (N-Triples) that owns ``shape``: itself for a node shape."""
+    term = _term(shape)
+    if not isinstance(term, URIRef):
+        return None
+    owner = root_shape(shapes.graph, term)
+    return owner.n3() if isinstance(owner, URIRef) else None
+
+
+def shapes_document(shapes: Shapes) -> bytes:
+    """The run's shapes graph as N-Triples: every shape with the IRI its result names."""
+    return shapes.graph.serialize(format="nt", encoding="utf-8")
 
 
 def _compact(finding: Finding) -> list[object]:
@@ -136,8 +164,7 @@ def store_run(store: Store, run: ValidationRun) -> str:
     store.add_document(ox.NamedNode(str(name)), run_document(run, run.run_id, ended),
                        ox.RdfFormat.N_TRIPLES)
     runs = sorted(g.value for g in store.named_graphs()
-                  if g.value.startswith(VALIDATION_PREFIX) and g.value != str(GRAPH[
-                      "validation/context"]))
+                  if g.value.startswith(VALIDATION_PREFIX) and g.value not in NOT_RUNS)
     for old in runs[:-KEEP_RUNS]:
         store.drop_graph(ox.NamedNode(old))
     return str(name)
