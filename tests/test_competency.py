@@ -1,0 +1,405 @@
+"""Competency questions (issue 17): what a researcher or a county standardization office asks,
+each written as SPARQL against the model (not the query library) and run on a real Oxigraph store
+holding the sample. Each answer is computed a second time, independently, by walking the sample
+files with rdflib in plain Python, and the two must agree exactly; an empty answer fails, so a
+question cannot pass by matching nothing.
+
+This is the first part of the file; the questions on memberships, responsibility, targets and
+implementations follow once the sample holds those resources (see docs/model.md, issue 17)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import owlready2
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from bpss_kg.loading import load_sample
+from bpss_kg.national_list import build_national_list
+from bpss_kg.store import OxigraphStore
+from tests.test_ontology import ONTOLOGY_FILES, run_hermit
+
+ROOT = Path(__file__).resolve().parents[1]
+BPSS = Namespace("https://w3id.org/bpss-kg/def#")
+ID = "https://w3id.org/bpss-kg/id/"
+WITHDRAWN = URIRef(ID + "concept/standard-status/withdrawn")
+NATIONAL_LEVEL = ID + "concept/standard-level/national"
+PREFIXES = "PREFIX bpss: <https://w3id.org/bpss-kg/def#>\n"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    handle = OxigraphStore(tmp_path_factory.mktemp("competency") / "store")
+    load_sample(handle)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture(scope="module")
+def files() -> Dataset:
+    """The sample files themselves, read with rdflib (the independent side)."""
+    data = Dataset(default_union=True)
+    for path in sorted((ROOT / "data" / "sample").glob("*.trig")):
+        data.parse(path, format="trig")
+    return data
+
+
+def ask(store, sparql: str) -> set[tuple[str | None, ...]]:
+    result = store.query(PREFIXES + sparql)
+    names = [v.value for v in result.variables]
+    return {tuple(None if s[n] is None else s[n].value for n in names) for s in result}
+
+
+def test_citations_of_withdrawn_standards_and_their_replacements(store, files):
+    """Which standards cite a withdrawn standard, and what replaces it (if anything)?"""
+    got = ask(store, """
+        SELECT DISTINCT ?citing ?withdrawn ?replacement WHERE {
+          ?citing bpss:normativeReference ?withdrawn .
+          ?withdrawn bpss:status <https://w3id.org/bpss-kg/id/concept/standard-status/withdrawn> .
+          OPTIONAL { ?withdrawn bpss:replacedBy ?replacement }
+        }""")
+    expected = set()
+    for citing, _, cited in files.triples((None, BPSS.normativeReference, None)):
+        if (cited, BPSS.status, WITHDRAWN) in files:
+            replacements = list(files.objects(cited, BPSS.replacedBy)) or [None]
+            expected |= {(str(citing), str(cited), None if r is None else str(r))
+                         for r in replacements}
+    assert expected and got == expected
+
+
+def test_superseded_standards_still_in_a_county_system(store, files):
+    """Which replaced standards does a county system still list, and what replaces them?"""
+    got = ask(store, """
+        SELECT DISTINCT ?system ?old ?new WHERE {
+          ?old bpss:inSystem ?system ; bpss:replacedBy ?new .
+        }""")
+    expected = {(str(system), str(old), str(new))
+                for old, _, system in files.triples((None, BPSS.inSystem, None))
+                for new in files.objects(old, BPSS.replacedBy)}
+    assert expected and got == expected
+
+
+def test_local_additions_with_their_fiscal_basis(store, files):
+    """Which local additions does each county list, and on what fiscal basis?"""
+    got = ask(store, """
+        SELECT ?item ?basis WHERE { ?item a bpss:LocalServiceItem ; bpss:fiscalBasis ?basis . }""")
+    expected = {(str(i), str(b))
+                for i in files.subjects(RDF.type, BPSS.LocalServiceItem)
+                for b in files.objects(i, BPSS.fiscalBasis)}
+    assert expected and got == expected
+
+
+def test_national_standards_referenced_and_their_kind(store, files):
+    """Which national standards do county standards reference, and under which kind?"""
+    got = ask(store, """
+        SELECT DISTINCT ?national ?kind WHERE {
+          ?local bpss:normativeReference ?national .
+          ?national bpss:level ?level .
+          FILTER(STRSTARTS(STR(?level), "https://w3id.org/bpss-kg/id/concept/standard-level/national"))
+          OPTIONAL { ?national bpss:standardKind ?kind }
+        }""")
+    expected = set()
+    for _, _, national in files.triples((None, BPSS.normativeReference, None)):
+        levels = files.objects(national, BPSS.level)
+        if any(str(level).startswith(NATIONAL_LEVEL) for level in levels):
+            kinds = list(files.objects(national, BPSS.standardKind)) or [None]
+            expected |= {(str(national), None if k is None else str(k)) for k in kinds}
+    assert expected and got == expected
+
+
+def test_same_prefecture_county_pairs_without_an_agreement(store, files):
+    """Which pairs of sample counties in one prefecture report no coordination agreement?
+    Independently: the prefecture is the first four digits of the GB/T 2260 code."""
+    got = ask(store, """
+        SELECT DISTINCT ?a ?b WHERE {
+          ?sa bpss:forDivision ?a . ?sb bpss:forDivision ?b .
+          ?a a bpss:County ; bpss:inPrefecture ?p . ?b a bpss:County ; bpss:inPrefecture ?p .
+          FILTER(STR(?a) < STR(?b))
+          FILTER NOT EXISTS { ?g a bpss:CoordinationAgreement ; bpss:party ?a, ?b . }
+        }""")
+    counties = {str(o) for o in files.objects(None, BPSS.forDivision)
+                if str(o).startswith(ID + "place/")}
+    code = {c: c.rsplit("/", 1)[1] for c in counties}
+    agreed = set()
+    for agreement in files.subjects(RDF.type, BPSS.CoordinationAgreement):
+        parties = {str(p) for p in files.objects(agreement, BPSS.party)}
+        agreed |= {(a, b) for a in parties for b in parties if a < b}
+    pairs = {(a, b) for a in counties for b in counties
+             if a < b and code[a][:4] == code[b][:4]}
+    assert pairs, "the sample has counties sharing a prefecture"
+    assert got == pairs - agreed
+
+
+def test_below_baseline_by_province_and_year(store, files):
+    """How many county observations fall short of the national baseline, per province and year?
+    Independently: the province is the first two digits of the county code."""
+    got = ask(store, """
+        SELECT ?province ?year (COUNT(?obs) AS ?n) WHERE {
+          ?obs bpss:indicator ?ind ; bpss:refArea ?area ; bpss:refYear ?year ;
+               bpss:observedValue ?value .
+          ?area bpss:inProvince ?province .
+          ?ind bpss:nationalBaseline ?base ; bpss:baselineDirection ?dir .
+          FILTER((?dir = <https://w3id.org/bpss-kg/id/concept/baseline-direction/at-least>
+                  && ?value < ?base)
+                 || (?dir = <https://w3id.org/bpss-kg/id/concept/baseline-direction/at-most>
+                     && ?value > ?base))
+        } GROUP BY ?province ?year""")
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for obs, _, value in files.triples((None, BPSS.observedValue, None)):
+        indicator = files.value(obs, BPSS.indicator)
+        base = files.value(indicator, BPSS.nationalBaseline)
+        direction = str(files.value(indicator, BPSS.baselineDirection))
+        if base is None:
+            continue
+        short = (value.toPython() < base.toPython() if direction.endswith("/at-least")
+                 else value.toPython() > base.toPython())
+        if short:
+            code = str(files.value(obs, BPSS.refArea)).rsplit("/", 1)[1]
+            counts[(f"{ID}place/{code[:2]}0000", str(files.value(obs, BPSS.refYear)))] += 1
+    expected = {(p, y, str(n)) for (p, y), n in counts.items()}
+    assert expected and got == expected
+
+
+def test_dispersion_of_an_indicator(store, files):
+    """How dispersed are counties on each indicator and year (coefficient of variation)?
+    SPARQL has no square root: it gives mean and mean of squares; Python takes the root and
+    compares with statistics.pstdev over the values read from the files."""
+    result = ask(store, """
+        SELECT ?ind ?year (AVG(?v) AS ?mean) (AVG(?v * ?v) AS ?square) WHERE {
+          ?obs bpss:indicator ?ind ; bpss:refYear ?year ; bpss:observedValue ?v .
+        } GROUP BY ?ind ?year""")
+    got = {(ind, year): math.sqrt(max(float(sq) - float(m) ** 2, 0.0)) / float(m)
+           for ind, year, m, sq in result}
+    values: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for obs, _, value in files.triples((None, BPSS.observedValue, None)):
+        values[(str(files.value(obs, BPSS.indicator)), str(files.value(obs, BPSS.refYear)))] \
+            .append(float(value))
+    expected = {k: statistics.pstdev(v) / statistics.fmean(v) for k, v in values.items()}
+    assert expected and set(got) == set(expected)
+    assert any(cv > 0 for cv in expected.values())
+    for key, cv in expected.items():
+        assert got[key] == pytest.approx(cv, rel=1e-6, abs=1e-9), key
+
+
+MEMBERSHIPS = """
+@prefix bpss: <https://w3id.org/bpss-kg/def#> .
+@prefix id: <https://w3id.org/bpss-kg/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+id:membership\\/370502\\/GB-T-43507-2023 a bpss:SystemMembership ; bpss:isSynthetic true ;
+    bpss:memberOf id:system\\/county\\/370502 ; bpss:memberStandard id:standard\\/GB-T-43507-2023 ;
+    bpss:standardKind id:concept\\/standard-kind\\/basic-general ; bpss:systemNumber "BA-09" ;
+    bpss:adoption bpss:AdoptedStandard ; bpss:memberSince "2024-01-01"^^xsd:date .
+id:membership\\/370503\\/GB-T-43507-2023 a bpss:SystemMembership ; bpss:isSynthetic true ;
+    bpss:memberOf id:system\\/county\\/370503 ; bpss:memberStandard id:standard\\/GB-T-43507-2023 ;
+    bpss:standardKind id:concept\\/standard-kind\\/assessment-evaluation ;
+    bpss:systemNumber "JG-02" ;
+    bpss:adoption bpss:AdoptedStandard ; bpss:memberSince "2024-06-01"^^xsd:date .
+"""
+
+
+def test_one_gbt_standard_in_two_systems_with_two_kinds(tmp_path):
+    """Which kind and number does GB/T 43507 have in each county system that adopts it? With
+    memberships (issue 17 point 1) the answer is per system, and HermiT accepts it."""
+    graph = Graph()
+    graph.parse(data=MEMBERSHIPS, format="turtle")
+    scratch = ox.Store()
+    scratch.load(graph.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES)
+    rows = {tuple(s[n].value for n in ("system", "kind", "number")) for s in scratch.query(
+        PREFIXES + """SELECT ?system ?kind ?number WHERE {
+          ?m bpss:memberStandard <https://w3id.org/bpss-kg/id/standard/GB-T-43507-2023> ;
+             bpss:memberOf ?system ; bpss:standardKind ?kind ; bpss:systemNumber ?number . }""")}
+    expected = {(str(o), str(graph.value(m, BPSS.standardKind)),
+                 str(graph.value(m, BPSS.systemNumber)))
+                for m, _, o in graph.triples((None, BPSS.memberOf, None))}
+    assert len(expected) == 2 and rows == expected
+    ontology = Graph()
+    for path in ONTOLOGY_FILES:
+        ontology.parse(path, format="turtle")
+    try:
+        assert run_hermit(ontology, tmp_path, graph.serialize(format="nt").encode()) == []
+    except owlready2.OwlReadyInconsistentOntologyError as error:  # pragma: no cover
+        pytest.fail(f"HermiT rejects two memberships of one standard: {error}")
+
+
+def test_stale_standards_in_force(store, files):
+    """Which standards in force were last issued or reviewed more than five years before
+    2026-06-30 (复审周期一般不超过五年, Standardization Law)?"""
+    got = ask(store, """
+        SELECT ?standard WHERE {
+          ?standard bpss:status <https://w3id.org/bpss-kg/id/concept/standard-status/in-force> ;
+                    <http://purl.org/dc/terms/issued> ?issued .
+          OPTIONAL { ?standard bpss:lastReviewDate ?review }
+          BIND(IF(BOUND(?review) && ?review > ?issued, ?review, ?issued) AS ?last)
+          FILTER(?last < "2021-06-30"^^<http://www.w3.org/2001/XMLSchema#date>)
+        }""")
+    in_force = URIRef(ID + "concept/standard-status/in-force")
+    expected = set()
+    for standard in set(files.subjects(BPSS.status, in_force)):
+        dates = [d.toPython() for d in files.objects(standard, DCTERMS.issued)]
+        if not dates:
+            continue
+        dates += [d.toPython() for d in files.objects(standard, BPSS.lastReviewDate)]
+        if max(dates) < date(2021, 6, 30):
+            expected.add((str(standard),))
+    assert expected and got == expected
+
+
+def test_coverage_gaps_of_each_county_by_area(store, files):
+    """Which named national items has each county not covered, per area? An item is covered by
+    a standard of the system that is neither withdrawn nor superseded (issue 17 point 7), or
+    excused by a dated justification. Independently: the national list as built from its table,
+    walked in Python together with the counties' sample files."""
+    got = ask(store, f"""
+        SELECT ?system ?area ?item WHERE {{
+          ?system a bpss:CountyStandardSystem .
+          ?item a bpss:NationalServiceItem ; bpss:isPlaceholder false ;
+                <{SKOS.broader}>/<{SKOS.broader}> ?area .
+          FILTER NOT EXISTS {{
+            ?s bpss:inSystem ?system ; bpss:implementsItem ?item .
+            FILTER NOT EXISTS {{ ?s bpss:status ?st .
+              FILTER(?st IN (<{ID}concept/standard-status/withdrawn>,
+                             <{ID}concept/standard-status/superseded>)) }}
+            FILTER NOT EXISTS {{ ?s bpss:replacedBy ?newer }} }}
+          FILTER NOT EXISTS {{ ?system bpss:hasJustification ?j .
+                              ?j bpss:justifiedItem ?item ; <{DCTERMS.date}> ?d }}
+        }}""")
+    national = build_national_list(ROOT / "data" / "national-list-2023.csv")
+    gone = {URIRef(ID + "concept/standard-status/withdrawn"),
+            URIRef(ID + "concept/standard-status/superseded")}
+    expected = set()
+    for system in set(files.subjects(RDF.type, BPSS.CountyStandardSystem)):
+        covered = set()
+        for standard in files.subjects(BPSS.inSystem, system):
+            if set(files.objects(standard, BPSS.status)) & gone:
+                continue
+            if (standard, BPSS.replacedBy, None) in files:
+                continue
+            covered |= set(files.objects(standard, BPSS.implementsItem))
+        for justification in files.objects(system, BPSS.hasJustification):
+            if (justification, DCTERMS.date, None) in files:
+                covered |= set(files.objects(justification, BPSS.justifiedItem))
+        for item in national.subjects(RDF.type, BPSS.NationalServiceItem):
+            if national.value(item, BPSS.isPlaceholder).toPython() or item in covered:
+                continue
+            area = national.value(national.value(item, SKOS.broader), SKOS.broader)
+            expected.add((str(system), str(area), str(item)))
+    assert expected, "the sample has a coverage gap"
+    assert got == expected
+
+
+# --- questions the sample cannot answer yet -------------------------------------------------------
+# The sample holds no responsibility assignments, targets, dated baselines or implementations yet
+# (docs/model.md, issue 17). These questions run on a small synthetic example written in the new
+# vocabulary; the answers are stated from it. The example must be consistent with the ontology.
+EXAMPLE = """
+@prefix bpss: <https://w3id.org/bpss-kg/def#> .
+@prefix id: <https://w3id.org/bpss-kg/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+id:list\\/national-2023\\/item\\/01 bpss:leadAuthority id:org\\/national\\/health-commission .
+id:org\\/national\\/health-commission a bpss:IndustryAuthority ; bpss:isSynthetic true .
+id:responsibility\\/370502\\/01 a bpss:ResponsibilityAssignment ; bpss:isSynthetic true ;
+    bpss:responsibleFor id:list\\/national-2023\\/item\\/01 ;
+    bpss:responsibleBody id:org\\/370502\\/health-bureau ;
+    bpss:responsibilityArea id:place\\/370502 ; bpss:expenditureShare "县级承担"@zh .
+id:org\\/370502\\/health-bureau a bpss:IndustryAuthority ; bpss:isSynthetic true .
+id:target\\/370502\\/child-vaccination-rate\\/2024 a bpss:IndicatorTarget ; bpss:isSynthetic true ;
+    bpss:targetIndicator id:indicator\\/child-vaccination-rate ; bpss:targetValue 95.0 ;
+    bpss:refArea id:place\\/370502 ; bpss:refYear "2024"^^xsd:gYear .
+id:baseline\\/child-vaccination-rate\\/2021 a bpss:NationalBaseline ; bpss:isSynthetic true ;
+    bpss:baselineFor id:indicator\\/child-vaccination-rate ; bpss:baselineValue 85.0 ;
+    bpss:validFromYear "2021"^^xsd:gYear .
+id:baseline\\/child-vaccination-rate\\/2023 a bpss:NationalBaseline ; bpss:isSynthetic true ;
+    bpss:baselineFor id:indicator\\/child-vaccination-rate ; bpss:baselineValue 90.0 ;
+    bpss:baselineEdition id:list\\/national-2023 ; bpss:validFromYear "2023"^^xsd:gYear .
+id:process\\/370502\\/implementation\\/s1 a bpss:Implementation ; bpss:isSynthetic true ;
+    bpss:implementedStandard id:standard\\/DB37-T-4601-2023 ;
+    bpss:implementationArea id:place\\/370502 ;
+    bpss:implementingInstitution id:org\\/370502\\/service-centre,
+        id:org\\/370502\\/township-clinic ;
+    bpss:publicationChannel "政府网站"@zh, "新媒体平台"@zh ; bpss:onNationalPlatform true .
+id:org\\/370502\\/service-centre a bpss:GrassrootsInstitution ; bpss:isSynthetic true .
+id:org\\/370502\\/township-clinic a bpss:GrassrootsInstitution ; bpss:isSynthetic true .
+"""
+
+
+@pytest.fixture(scope="module")
+def example() -> ox.Store:
+    scratch = ox.Store()
+    scratch.load(EXAMPLE.encode(), format=ox.RdfFormat.TURTLE)
+    return scratch
+
+
+def test_who_leads_an_item_nationally_and_who_answers_locally(example):
+    got = ask(example, f"""
+        SELECT ?lead ?body ?share WHERE {{
+          <{ID}list/national-2023/item/01> bpss:leadAuthority ?lead .
+          ?r bpss:responsibleFor <{ID}list/national-2023/item/01> ;
+             bpss:responsibilityArea <{ID}place/370502> ; bpss:responsibleBody ?body ;
+             bpss:expenditureShare ?share . }}""")
+    assert got == {(ID + "org/national/health-commission", ID + "org/370502/health-bureau",
+                    "县级承担")}
+
+
+def test_grassroots_institutions_of_a_county_implementing_a_standard(example):
+    got = ask(example, f"""
+        SELECT ?institution WHERE {{
+          ?i a bpss:Implementation ; bpss:implementationArea <{ID}place/370502> ;
+             bpss:implementedStandard <{ID}standard/DB37-T-4601-2023> ;
+             bpss:implementingInstitution ?institution . }}""")
+    assert got == {(ID + "org/370502/service-centre",), (ID + "org/370502/township-clinic",)}
+
+
+def test_channels_a_standard_is_published_through(example):
+    got = ask(example, f"""
+        SELECT ?channel ?platform WHERE {{
+          ?i bpss:implementedStandard <{ID}standard/DB37-T-4601-2023> ;
+             bpss:publicationChannel ?channel ; bpss:onNationalPlatform ?platform . }}""")
+    assert got == {("政府网站", "true"), ("新媒体平台", "true")}
+
+
+@pytest.mark.parametrize(("year", "baseline"), [("2022", "85.0"), ("2024", "90.0")])
+def test_the_national_baseline_in_a_given_year(example, year, baseline):
+    """The baseline in year Y is the edition with the latest validFromYear ≤ Y."""
+    got = ask(example, f"""
+        SELECT ?value WHERE {{
+          ?b bpss:baselineFor <{ID}indicator/child-vaccination-rate> ;
+             bpss:validFromYear ?from ; bpss:baselineValue ?value .
+          FILTER(STR(?from) <= "{year}")
+          FILTER NOT EXISTS {{ ?later bpss:baselineFor <{ID}indicator/child-vaccination-rate> ;
+                                      bpss:validFromYear ?laterFrom .
+                               FILTER(STR(?laterFrom) <= "{year}"
+                                      && STR(?laterFrom) > STR(?from)) }}
+        }}""")
+    assert {float(v) for (v,) in got} == {float(baseline)}
+
+
+def test_a_county_target_is_not_below_the_baseline_of_its_year(example):
+    got = ask(example, f"""
+        SELECT ?target ?base WHERE {{
+          ?t bpss:targetIndicator ?ind ; bpss:targetValue ?target ; bpss:refYear ?year ;
+             bpss:refArea <{ID}place/370502> .
+          ?b bpss:baselineFor ?ind ; bpss:validFromYear ?from ; bpss:baselineValue ?base .
+          FILTER(STR(?from) <= STR(?year))
+          FILTER NOT EXISTS {{ ?later bpss:baselineFor ?ind ; bpss:validFromYear ?lf .
+                               FILTER(STR(?lf) <= STR(?year) && STR(?lf) > STR(?from)) }}
+        }}""")
+    assert [(float(t), float(b)) for t, b in got] == [(95.0, 90.0)]
+
+
+def test_the_example_is_consistent_with_the_ontology(tmp_path):
+    graph = Graph()
+    graph.parse(data=EXAMPLE, format="turtle")
+    ontology = Graph()
+    for path in ONTOLOGY_FILES:
+        ontology.parse(path, format="turtle")
+    try:
+        assert run_hermit(ontology, tmp_path, graph.serialize(format="nt").encode()) == []
+    except owlready2.OwlReadyInconsistentOntologyError as error:  # pragma: no cover
+        pytest.fail(f"HermiT rejects the example: {error}")
