@@ -100,3 +100,24 @@ def test_a_server_update_is_searchable(tmp_path) -> None:
     finally:
         app.extensions["bpss_kg"].queries.close()
         store.close()
+
+
+def test_places_are_found_by_pinyin_and_english_suffix(sample_store) -> None:
+    # generated romanisations of the Chinese labels, in the index only (place_names.py)
+    assert top(sample_store, "Haiyan", 1) == [("海盐县", "county", "exact")]
+    assert top(sample_store, "haiyan county", 1) == [("海盐县", "county", "exact")]
+    assert top(sample_store, "Chengyang", 1) == [("城阳区", "county", "exact")]
+    assert top(sample_store, "Chengyang District", 1) == [("城阳区", "county", "exact")]
+    assert top(sample_store, "Shandong Province", 1)[0][:2] == ("山东省", "division")
+    # never shown as a name: the hit keeps its Chinese and (absent) English labels
+    hit = search(sample_store, "Haiyan").hits[0]
+    assert hit.label_zh == "海盐县" and hit.label_en != "Haiyan"
+
+
+def test_romanised_names_follow_pinyin_spelling() -> None:
+    from bpss_kg.place_names import romanised_names
+
+    assert romanised_names("长安区")[:3] == ["Chang'an", "Changan", "Chang'an District"]
+    assert "Nei Menggu" not in romanised_names("内蒙古自治区")
+    assert "Neimenggu Autonomous Region" in romanised_names("内蒙古自治区")
+    assert romanised_names("Haiyan") == [] and romanised_names("") == []

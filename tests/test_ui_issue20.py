@@ -90,3 +90,11 @@ def test_search_hits_show_prefecture_and_province(base: str) -> None:
         html = response.read().decode()
     assert '<span class="place">阜新市，辽宁省</span>' in html
     assert '<span class="place">连云港市，江苏省</span>' in html
+
+
+@pytest.mark.parametrize("typed", ["Haiyan", "Haiyan County", "haiyan"])
+def test_search_finds_a_place_by_pinyin_or_english_suffix(base: str, typed: str) -> None:
+    url = f"{base}/search?" + urllib.parse.urlencode({"q": typed, "lang": "en"})
+    with urllib.request.urlopen(url, timeout=30) as response:
+        html = response.read().decode()
+    assert "海盐县" in html and "嘉兴市" in html

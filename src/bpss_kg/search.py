@@ -11,6 +11,9 @@ index is built again whole into a new file that replaces the old one atomically.
 is the same per-graph step over every graph, so both give the same index. An index behind the
 store is never searched: ``search`` raises ``IndexStale`` until it has been brought up to date.
 
+Places are found by their Chinese labels romanised too (``Haiyan County``; see place_names.py:
+generated forms, kept in the index only).
+
 Ranking: exact match, then prefix, then substring; then by kind (county, standard, item,
 organisation, …); then shorter names first. Queries of one or two characters, too short for
 trigrams, use ``LIKE`` over the same table.
@@ -32,12 +35,13 @@ import pyoxigraph as ox
 
 from .background import CoalescingWorker
 from .errors import StoreError
+from .place_names import romanised_names
 from .store.base import Store
 from .store.changes import DEFAULT_GRAPH
 from .tables.cells import CellError, standard_number
 
 INDEX_FILE = "search.sqlite"
-SCHEMA = "2"
+SCHEMA = "3"  # 3: romanised place names
 MAX_QUERY_CHARS = 200
 INCREMENTAL_MAX_GRAPHS = 300  # more graphs written since the index: build it again whole
 BPSS = "https://w3id.org/bpss-kg/def#"
@@ -74,6 +78,10 @@ _PROPERTY_RANK = {prop: rank for rank, prop in enumerate(_NAME_PROPERTIES)}
 _LABEL_RANKS = (_PROPERTY_RANK["http://www.w3.org/2000/01/rdf-schema#label"],
                 _PROPERTY_RANK["http://purl.org/dc/terms/title"])
 _NUMBER_RANK = _PROPERTY_RANK[BPSS + "standardNumber"]
+# Romanised forms of places' Chinese labels (place_names.py): searched, never shown.
+_ROMANISED_RANK = len(_NAME_PROPERTIES)
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_PLACE_PREFIX = "https://w3id.org/bpss-kg/id/place/"
 _CLASS_TERMS = " ".join(f"<{cls}>" for cls in _KIND_OF_CLASS)  # our constants, not user input
 _TYPES = f"SELECT DISTINCT ?s ?type WHERE {{ VALUES ?type {{ {_CLASS_TERMS} }} ?s a ?type }}"
 
@@ -186,10 +194,16 @@ _UNSEARCHED = ("https://w3id.org/bpss-kg/graph/editions",)  # who wrote when: no
 def _name_rows(triples: Iterable[tuple[object, object, object]], prop: str) -> list[NameRow]:
     """Index rows of (subject, name, graph) triples of one name property."""
     rank = _PROPERTY_RANK[prop]
-    return [(name.value, subject.value, _graph_key(graph), rank, _lang(name))
+    rows = [(name.value, subject.value, _graph_key(graph), rank, _lang(name))
             for subject, name, graph in triples
             if isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal)
             and _graph_key(graph) not in _UNSEARCHED]
+    if prop == _LABEL:
+        rows += [(form, iri, graph, _ROMANISED_RANK, "zh-latn")
+                 for name, iri, graph, _, lang in list(rows)
+                 if lang == "zh" and iri.startswith(_PLACE_PREFIX)
+                 for form in romanised_names(name)]
+    return rows
 
 
 def _kinds(store: Store, iris: list[str] | None) -> dict[str, str]:
