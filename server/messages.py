@@ -209,6 +209,10 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "query.unbound": ("未绑定的参数变量会匹配所有值。", "Unbound parameter variables match every value."),
     "error.title": ("出错了", "Something went wrong"),
     "error.back": ("返回首页", "Back to the home page"),
+    "error.no_page": ("本站没有地址为 {path} 的页面。可从首页浏览，或在上方搜索县、标准和项目。",
+                      "There is no page at {path}. Browse from the home page, or search for "
+                      "counties, standards and items above."),
+    "error.no_method": ("地址 {path} 不接受这种请求方法。", "{path} does not accept this method."),
     "footer.data": ("示例与生成数据均标注为合成数据（bpss:isSynthetic），非官方数据。",
                     "Sample and generated data are marked synthetic (bpss:isSynthetic) and are "
                     "not official."),

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 
 from bpss_kg.browse.compare import (
     MAX_COUNTIES,
@@ -100,6 +101,23 @@ def _page() -> int:
 @blueprint.errorhandler(BpssError)
 def error_page(error: BpssError) -> tuple[str, int]:
     return render_template("error.html", error=error), status_for(error)
+
+
+# Paths of the protocol and API endpoints: an unknown URL below them stays a plain answer.
+_MACHINE_PATHS = ("/api/", "/sparql", "/update", "/graph-store", "/changes", "/dumps/",
+                  "/static/")
+
+
+@blueprint.app_errorhandler(404)
+@blueprint.app_errorhandler(405)
+def unknown_url(error: HTTPException) -> tuple[str, int] | HTTPException:
+    """An address the site does not have: a page in the site frame for people (with the way
+    home and to search); protocol and API paths keep their plain answer."""
+    if request.path.startswith(_MACHINE_PATHS) or not request.accept_mimetypes.accept_html:
+        return error
+    key = "error.no_page" if error.code == 404 else "error.no_method"
+    return render_template("error.html", error=message(key, _lang(), path=request.path)), \
+        error.code or 404
 
 
 @blueprint.get("/")

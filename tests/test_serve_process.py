@@ -365,6 +365,9 @@ def test_protocol_details(served):
     status, headers, _ = request("POST", served.url("/sparql"), b"not sparql",
                                  {"Content-Type": "application/sparql-query"})
     assert status == 400 and headers["Content-Type"].count("charset") == 1
+    status, headers, body = request("GET", served.url("/no/such/page"),
+                                    headers={"Accept": "text/html"})
+    assert status == 404 and "本站没有地址为 /no/such/page 的页面" in body.decode()
 
 
 # -- processes -------------------------------------------------------------------------------------

@@ -98,3 +98,26 @@ def test_search_finds_a_place_by_pinyin_or_english_suffix(base: str, typed: str)
     with urllib.request.urlopen(url, timeout=30) as response:
         html = response.read().decode()
     assert "海盐县" in html and "嘉兴市" in html
+
+
+def _status_type_body(url: str, accept: str) -> tuple[int, str, str]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+def test_an_unknown_address_is_a_page_in_the_site_frame_for_people(base: str) -> None:
+    status, media, html = _status_type_body(f"{base}/no/such/page", "text/html")
+    assert status == 404 and media.startswith("text/html")
+    assert "基本公共服务标准化知识图谱" in html and "本站没有地址为 /no/such/page 的页面" in html
+    assert 'href="/"' in html  # the way home, in the frame's navigation
+    status, _, html = _status_type_body(f"{base}/no/such/page?lang=en", "text/html")
+    assert status == 404 and "There is no page at /no/such/page" in html
+    # protocol and API addresses, and clients that do not ask for HTML, keep a plain answer
+    status, _, body = _status_type_body(f"{base}/api/no-such", "text/html")
+    assert status == 404 and "知识图谱" not in body
+    status, _, body = _status_type_body(f"{base}/no/such/page", "application/json")
+    assert status == 404 and "知识图谱" not in body
