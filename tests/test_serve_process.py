@@ -368,6 +368,15 @@ def test_protocol_details(served):
     status, headers, body = request("GET", served.url("/no/such/page"),
                                     headers={"Accept": "text/html"})
     assert status == 404 and "本站没有地址为 /no/such/page 的页面" in body.decode()
+    # the store's own record of editions is not writable, not even with the admin token
+    editions = urllib.parse.quote("https://w3id.org/bpss-kg/graph/editions", safe="")
+    before = _count_graph(served, "https://w3id.org/bpss-kg/graph/editions")
+    status, _, body = request("PUT", served.url(f"/graph-store?graph={editions}"),
+                              b"<urn:a> <urn:b> <urn:c> .",
+                              {"Content-Type": "application/n-triples",
+                               "Authorization": f"Bearer {ADMIN}"})
+    assert status == 403 and b"kept by the store" in body
+    assert _count_graph(served, "https://w3id.org/bpss-kg/graph/editions") == before
 
 
 # -- processes -------------------------------------------------------------------------------------
