@@ -57,6 +57,17 @@ def ask(store, sparql: str) -> set[tuple[str | None, ...]]:
     return {tuple(None if s[n] is None else s[n].value for n in names) for s in result}
 
 
+
+def _assert_consistent_under_hermit(graph: Graph, tmp_path, what: str) -> None:
+    """HermiT finds ``graph`` consistent with the bundled ontology."""
+    ontology = Graph()
+    for path in ONTOLOGY_FILES:
+        ontology.parse(path, format="turtle")
+    try:
+        assert run_hermit(ontology, tmp_path, graph.serialize(format="nt").encode()) == []
+    except owlready2.OwlReadyInconsistentOntologyError as error:  # pragma: no cover
+        pytest.fail(f"HermiT rejects {what}: {error}")
+
 def test_citations_of_withdrawn_standards_and_their_replacements(store, files):
     """Which standards cite a withdrawn standard, and what replaces it (if anything)?"""
     got = ask(store, """
@@ -219,13 +230,7 @@ def test_one_gbt_standard_in_two_systems_with_two_kinds(tmp_path):
                  str(graph.value(m, BPSS.systemNumber)))
                 for m, _, o in graph.triples((None, BPSS.memberOf, None))}
     assert len(expected) == 2 and rows == expected
-    ontology = Graph()
-    for path in ONTOLOGY_FILES:
-        ontology.parse(path, format="turtle")
-    try:
-        assert run_hermit(ontology, tmp_path, graph.serialize(format="nt").encode()) == []
-    except owlready2.OwlReadyInconsistentOntologyError as error:  # pragma: no cover
-        pytest.fail(f"HermiT rejects two memberships of one standard: {error}")
+    _assert_consistent_under_hermit(graph, tmp_path, "two memberships of one standard")
 
 
 def test_stale_standards_in_force(store, files):
@@ -396,10 +401,4 @@ def test_a_county_target_is_not_below_the_baseline_of_its_year(example):
 def test_the_example_is_consistent_with_the_ontology(tmp_path):
     graph = Graph()
     graph.parse(data=EXAMPLE, format="turtle")
-    ontology = Graph()
-    for path in ONTOLOGY_FILES:
-        ontology.parse(path, format="turtle")
-    try:
-        assert run_hermit(ontology, tmp_path, graph.serialize(format="nt").encode()) == []
-    except owlready2.OwlReadyInconsistentOntologyError as error:  # pragma: no cover
-        pytest.fail(f"HermiT rejects the example: {error}")
+    _assert_consistent_under_hermit(graph, tmp_path, "the example")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .browse.labels import last_segment
 from .editions import EditionLog, Lines
 from .errors import BadInput, NotFound
 
@@ -209,7 +210,7 @@ def label_book(store: object, diff: SystemDiff) -> dict[str, str]:
             if not part.startswith("http"):
                 continue
             found = list(store.query(_LABELS, bindings={"s": ox.NamedNode(part)}))  # type: ignore[attr-defined]
-            labels[part] = found[0]["label"].value if found else part.rsplit("/", 1)[-1]
+            labels[part] = found[0]["label"].value if found else last_segment(part)
     return labels
 
 
