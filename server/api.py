@@ -6,19 +6,21 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from bpss_kg.errors import BadInput
+from bpss_kg.namespaces import is_division_code
 from bpss_kg.openapi import openapi_document
-from bpss_kg.queries import library, library_query
+from bpss_kg.queries import library, library_query, values_as_of
 from bpss_kg.store.query_service import (
     NotAcceptable,
     QueryAnswer,
     serialize_lines,
     term_to_nt,
 )
+from bpss_kg.validity import parse_as_of
 
 from .context import context
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
-RESERVED = {"format"}
+RESERVED = {"format", "as-of"}  # not query parameters: "-" is not in a SPARQL variable name
 
 
 @blueprint.get("/queries")
@@ -49,13 +51,22 @@ def run_query(name: str) -> Response:
     values = {k: v for k, v in request.args.items() if k not in RESERVED}
     if any(len(request.args.getlist(k)) > 1 for k in values):
         raise BadInput("each parameter may be given once")
+    raw_as_of = request.args.get("as-of")
+    as_of = parse_as_of(raw_as_of, where="parameter as-of") if raw_as_of is not None else None
+    if as_of is not None:
+        values = values_as_of(query, values, as_of)
     bound = query.bind(values)
     bindings = {k: term_to_nt(v) for k, v in bound.items()}
     fmt = _wanted_format()
-    request_ = ctx.queries.request(query.text, bindings=bindings, results_format=fmt,
-                                   graph_format=None)
+    county = values.get("county", "").strip() if as_of is not None else ""
+    request_ = ctx.queries.request(
+        query.text, bindings=bindings, results_format=fmt, graph_format=None,
+        as_of=as_of.isoformat() if as_of is not None else None,
+        as_of_county=county if is_division_code(county) else None)
 
     def from_summaries() -> QueryAnswer | None:  # the same rows, read from the summaries
+        if as_of is not None:
+            return None  # the summaries hold the present
         summaries = ctx.summaries.summaries
         found = summaries.answer_lines(query, bound) if summaries is not None else None
         return serialize_lines(*found, request_) if found is not None else None

@@ -41,7 +41,9 @@ SCHEMES = {
         "national-mandatory", "national-recommended", "national-guidance", "industry", "local",
         "group", "enterprise", "institution-spec", "county-spec",
     },
-    "standard-status": {"draft", "in-force", "under-review", "superseded", "withdrawn", "planned"},
+    "standard-status": {"draft", "in-force", "under-review", "superseded", "withdrawn", "planned",
+                        "issued"},
+    "degree-of-correspondence": {"identical", "modified", "not-equivalent"},
     "system-layer": {"national", "provincial", "prefectural", "county", "institution"},
     "principle": {
         "target-clarity", "local-adaptation", "coordination-unity", "dynamic-adjustment",

@@ -507,3 +507,18 @@ def test_the_county_editions_page_shows_the_timeline_and_a_readable_diff(served,
     assert status == 200 and "版本记录" in dashboard.decode()
     assert request("GET", served.url("/county/370502/editions?to=x"))[0] == 400
     assert request("GET", served.url("/county/370502/editions?to=999999"))[0] == 400
+
+
+def test_library_queries_answer_as_of_a_date(served):
+    """Validity time through the deployed service: the query workers build the as-of copy."""
+    def rows(path: str) -> list[str]:
+        status, _, body = request("GET", served.url(path), headers={"Accept": "text/csv"})
+        assert status == 200, body
+        return body.decode("utf-8-sig").splitlines()[1:]
+
+    now = rows("/api/queries/standards-per-kind")
+    early = rows("/api/queries/standards-per-kind?as-of=2016-06-01")
+    assert early and now and len(early) < len(now)
+    assert rows("/api/queries/standards-per-kind?as-of=2016-06-01") == early  # kept answer
+    status, _, body = request("GET", served.url("/api/queries/standards-per-kind?as-of=2016-02-30"))
+    assert status == 400 and b"as-of" in body

@@ -252,13 +252,22 @@ def query(
     param: Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE, bound as a "
                                                      "typed term (repeatable)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE",
+        help="run on the dataset as in force on DATE (YYYY-MM-DD): statuses from the "
+             "standards' dates, nothing issued, adopted or observed later")] = None,
     store: StoreOption = None,
 ) -> None:
     """Run a SPARQL query from a file or the query library."""
     from .queries import find_query, run_library_query
+    from .validity import parse_as_of
 
     if fmt not in ("table", "csv", "json"):
         fail(BadInput(f"unknown --format {fmt!r}; expected table, csv or json"))
+    try:
+        day = parse_as_of(as_of) if as_of is not None else None
+    except BadInput as error:
+        fail(error)
     values: dict[str, str] = {}
     for item in param or []:
         name, sep, value = item.partition("=")
@@ -270,10 +279,13 @@ def query(
             library_query = find_query(query_ref)
         except (NotFound, BadInput) as error:
             fail(error)
-        result = run_library_query(db, library_query, values)
+        result = run_library_query(db, library_query, values, as_of=day)
         if fmt == "table":
             columns, body = results.rows(result)
-            table = Table(*columns, title=library_query.title.get("zh"), show_lines=False)
+            title = library_query.title.get("zh") or library_query.name
+            if day is not None:
+                title += f"（{day.isoformat()} 时有效 / as in force on {day.isoformat()}）"
+            table = Table(*columns, title=title, show_lines=False)
             for row in body:
                 table.add_row(*row)
             out.print(table)

@@ -52,6 +52,12 @@ def openapi_document(queries: dict[str, LibraryQuery], server_url: str) -> dict[
         } for p in query.parameters]
         parameters.append({"name": "format", "in": "query", "required": False,
                            "schema": {"type": "string", "enum": ["json", "csv"]}})
+        parameters.append({
+            "name": "as-of", "in": "query", "required": False,
+            "description": "answer on the dataset as in force on this date (validity time: "
+                           "statuses from the standards' dates; nothing issued, adopted or "
+                           "observed later)",
+            "schema": {"type": "string", "format": "date"}})
         paths[f"/api/queries/{name}"] = {"get": {
             "operationId": f"query_{name.replace('-', '_')}",
             "summary": f"{query.title.get('zh', '')} / {query.title.get('en', '')}",

@@ -244,13 +244,32 @@ def is_library_file(query: LibraryQuery) -> bool:
     return query.path.resolve() == (resources.queries_dir() / f"{query.name}.rq").resolve()
 
 
-def run_library_query(store: Store, query: LibraryQuery, values: dict[str, str]) -> QueryResult:
+def values_as_of(query: LibraryQuery, values: dict[str, str], as_of: date) -> dict[str, str]:
+    """``values`` for a run ``--as-of`` a date: a query that judges against a date of its own
+    (a parameter named ``as_of``) is judged on that date unless the caller set it."""
+    if any(p.name == "as_of" for p in query.parameters) and not values.get("as_of"):
+        return values | {"as_of": as_of.isoformat()}
+    return values
+
+
+def run_library_query(store: Store, query: LibraryQuery, values: dict[str, str], *,
+                      as_of: date | None = None) -> QueryResult:
     """Run a query: a library query from the per-county summaries when they can answer it
-    (same rows), otherwise on the store; a syntax error names the query file."""
+    (same rows), otherwise on the store; a syntax error names the query file. With ``as_of``
+    the query runs on the dataset as in force on that date (``validity.py``), never on the
+    summaries, which hold the present."""
+    if as_of is not None:
+        from .store.oxigraph import OxigraphStore
+        from .validity import view_as_of
+
+        values = values_as_of(query, values, as_of)
+        county = values.get("county", "").strip()
+        view, _ = view_as_of(store, as_of, county=county if is_division_code(county) else None)
+        store = OxigraphStore.over(view, description=f"as of {as_of.isoformat()}")
     bindings = query.bind(values)
     from .summaries import summaries_for
 
-    summaries = summaries_for(store) if is_library_file(query) else None
+    summaries = summaries_for(store) if is_library_file(query) and as_of is None else None
     if summaries is not None:
         answer = summaries.answer(query, bindings)
         if answer is not None:

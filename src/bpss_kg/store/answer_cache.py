@@ -33,7 +33,7 @@ def cache_key(request: QueryRequest) -> CacheKey | None:
         return None
     return (request.sparql, tuple(sorted(request.bindings.items())), request.default_graphs,
             request.named_graphs, request.union_default_graph, request.results_format,
-            request.graph_format, request.limit)
+            request.graph_format, request.limit, request.as_of, request.as_of_county)
 
 
 class AnswerCache:

@@ -153,6 +153,22 @@ class OxigraphStore:
         return self._root
 
     @classmethod
+    def over(cls, db: ox.Store, *, description: str = "oxigraph:memory") -> OxigraphStore:
+        """A read-only store over an in-memory ``ox.Store`` the caller built as a private
+        copy (e.g. ``validity.view_as_of``), so it answers queries exactly as a store does."""
+        store = cls.__new__(cls)
+        store.union_default_graph = True
+        store.read_only = True
+        store._root = None
+        store._lease = None
+        store._snapshot_number = 0
+        store.snapshot_of = None
+        store.description = description
+        store.changes = ChangeJournal(None)
+        store._db = db
+        return store
+
+    @classmethod
     def open_snapshot(cls, path: Path, *, journal: ChangeJournal | None = None,
                       lease: int | None = None) -> OxigraphStore:
         """A read-only view of a checkpoint made by ``snapshot``; ``lease`` (from

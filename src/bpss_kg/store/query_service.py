@@ -72,6 +72,8 @@ class QueryRequest:
     results_format: str | None = "json"  # for SELECT / ASK; None = not acceptable
     graph_format: str | None = "turtle"  # for CONSTRUCT / DESCRIBE; None = not acceptable
     limit: int = 100_000
+    as_of: str | None = None  # ISO date: answer on the dataset as in force then (validity.py)
+    as_of_county: str | None = None  # with as_of: the one county graph the question reads
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,19 @@ def serialize_result(result: object, request: QueryRequest) -> QueryAnswer:
     return QueryAnswer("graph", fmt, out.getvalue(), len(triples))
 
 
+def _as_of_copy(source: Store | ox.Store, request: QueryRequest) -> ox.Store:
+    from datetime import date
+
+    from ..validity import view_as_of
+
+    assert request.as_of is not None
+    return view_as_of(source, date.fromisoformat(request.as_of),
+                      county=request.as_of_county)[0]
+
+
 def _query_raw(db: ox.Store, request: QueryRequest) -> object:
+    if request.as_of:
+        db = _as_of_copy(db, request)
     substitutions = {ox.Variable(k): _term_from_nt(v) for k, v in request.bindings.items()}
     default = [ox.NamedNode(g) for g in request.default_graphs] or None
     named = [ox.NamedNode(g) for g in request.named_graphs] or None
@@ -333,8 +347,13 @@ class QueryService:
         bindings = {k: _term_from_nt(v) for k, v in request.bindings.items()}
         default = [ox.NamedNode(g) for g in request.default_graphs] or None
         named = [ox.NamedNode(g) for g in request.named_graphs] or None
-        result = self.store.query(request.sparql, bindings=bindings, default_graphs=default,
-                                  named_graphs=named)
+        store = self.store
+        if request.as_of:
+            from .oxigraph import OxigraphStore
+
+            store = OxigraphStore.over(_as_of_copy(store, request))
+        result = store.query(request.sparql, bindings=bindings, default_graphs=default,
+                             named_graphs=named)
         try:
             return serialize_result(result, request)
         except (RuntimeError, ValueError) as error:
