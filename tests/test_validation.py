@@ -46,6 +46,7 @@ def test_sample_faults_are_found_and_nothing_else(sample_store):
                                            "national"}
 
 
+@pytest.mark.slow  # about a minute each on 2 cores; .ci/run still runs them
 def test_fast_engine_agrees_with_pyshacl_on_the_sample(sample_store):
     fast = validate(sample_store, as_of=AS_OF, record=False)
     reference = validate(sample_store, as_of=AS_OF, engine="pyshacl", record=False)
@@ -74,6 +75,7 @@ def test_generated_faults_are_found_and_nothing_else(generated_store):
     assert found == injected
 
 
+@pytest.mark.slow  # about a minute each on 2 cores; .ci/run still runs them
 def test_fast_engine_agrees_with_pyshacl_on_generated_faults(generated_store):
     store, manifest = generated_store
     for county in sorted({f.county for f in manifest.faults})[:6]:

@@ -48,7 +48,11 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_STORE = 0, 1, 2, 3
 
 
 def settings_for(store: str | None) -> Settings:
-    return Settings.from_env().with_overrides(store=store)
+    """The settings of this run; a bad ``BPSS_KG_*`` value ends the command with exit 2."""
+    try:
+        return Settings.from_env().with_overrides(store=store)
+    except BpssError as error:
+        fail(error)
 
 
 def fail(error: BpssError) -> NoReturn:
@@ -184,7 +188,7 @@ def _audited(db: Store, action: str, graphs: set[str] | None, do: Callable[[], T
     from .editions import EditionLog
     from .writes import WriteGate
 
-    folder = getattr(db, "path", None) or Settings.from_env().state_dir
+    folder = getattr(db, "path", None) or settings_for(None).state_dir
     with AccessRegistry(folder) as registry, EditionLog(folder) as editions:
         return WriteGate(db, registry, after_write=lambda: None, editions=editions).write(
             command_line_writer(), action, graphs, do)[0]
@@ -854,7 +858,7 @@ def _remote(endpoint: str, update: str | None, gsp: str | None, token: str | Non
 
     if not endpoint.startswith(("http://", "https://")):
         fail(BadInput(f"--endpoint must be an http(s) URL, got {endpoint!r}"))
-    env = Settings.from_env()
+    env = settings_for(None)
     return RemoteStore(endpoint, update_endpoint=update, graph_store=gsp,
                        user=env.store_user, password=env.store_password,
                        token=token or env.store_token, timeout=max(env.query_timeout, 60.0))

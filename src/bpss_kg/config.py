@@ -6,17 +6,33 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import BadInput
+
 DEFAULT_STORE = "./bpss-store"
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    return float(raw) if raw else default
+def _env_number(name: str, default: float, convert: type, what: str, minimum: float) -> float:
+    """One numeric setting; a value that is not one (``BPSS_KG_QUERY_TIMEOUT=abc``) is a
+    ``BadInput`` naming the variable, not a traceback."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = convert(raw)
+    except ValueError:
+        value = None
+    if value is None or value != value or value < minimum:  # value != value: NaN
+        raise BadInput(f"environment variable {name} must be {what} ≥ {minimum:g}, "
+                       f"not {raw!r}")
+    return value
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw else default
+def _env_float(name: str, default: float, *, minimum: float = 0.001) -> float:
+    return float(_env_number(name, default, float, "a number", minimum))
+
+
+def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    return int(_env_number(name, default, int, "a whole number", minimum))
 
 
 def _env_list(name: str) -> tuple[str, ...]:
