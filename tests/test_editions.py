@@ -228,6 +228,37 @@ def test_the_editions_graph_is_kept_by_the_store_not_written_by_users(gated):
     assert set(store.quads(ox.NamedNode(EDITIONS_GRAPH))) == before
 
 
+def test_an_update_of_unknown_graphs_cannot_change_the_editions_graph(gated):
+    """GRAPH ?g patterns and DROP ALL name no graph beforehand; whatever they do to the
+    editions graph is put back from the log inside the same write, and the graphs they did
+    change get their editions as usual."""
+    from bpss_kg.editions import EDITIONS_GRAPH
+
+    store, log, gate = gated
+    admin = Writer("tok-a", "admin", Scope("admin", ""))
+    _write(store, gate, _insert("有一版"))
+    editions = ox.NamedNode(EDITIONS_GRAPH)
+    gate.write(admin, "POST /update", None, lambda: store.update(
+        f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+        f"FILTER(?g IN (<{EDITIONS_GRAPH}>, <{COUNTY}>)) }}"))
+    assert not list(store.quads(ox.NamedNode(COUNTY)))  # the user's graph: changed, as asked
+    kept = set(store.quads(editions))
+    assert kept == _as_stored(log.record_quads())
+    newest = log.editions(graph=COUNTY)[-1]
+    assert newest.removed > 0 and newest.token == "tok-a"
+    assert any(q.subject.value.endswith(f"/{newest.number}") for q in kept)
+    gate.write(admin, "POST /update", None, lambda: store.update("DROP ALL"))
+    assert set(store.quads(editions)) == _as_stored(log.record_quads())
+    assert len(set(store.quads(editions))) > len(kept)
+
+
+def _as_stored(quads) -> set[ox.Quad]:  # type: ignore[no-untyped-def]
+    """Quads as a store gives them back (Oxigraph keeps xsd:dateTime in canonical form)."""
+    copy = ox.Store()
+    copy.extend(quads)
+    return set(copy)
+
+
 def test_diff_says_in_table_words_what_changed_between_editions(gated, tmp_path):
     """Edition 1: the sample county; edition 2: one standard withdrawn, a new edition of
     another that supersedes it (代替), an indicator value corrected."""

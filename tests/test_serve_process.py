@@ -522,3 +522,23 @@ def test_library_queries_answer_as_of_a_date(served):
     assert rows("/api/queries/standards-per-kind?as-of=2016-06-01") == early  # kept answer
     status, _, body = request("GET", served.url("/api/queries/standards-per-kind?as-of=2016-02-30"))
     assert status == 400 and b"as-of" in body
+
+
+def test_an_update_of_unknown_graphs_leaves_the_editions_graph_as_the_log_says(served):
+    editions = "https://w3id.org/bpss-kg/graph/editions"
+    assert update(served.base, insert(COUNTY_GRAPH + "370503", "urn:x:kept", "留档"))[0] == 204
+
+    def triples() -> set[str]:
+        status, _, body = request("GET", served.url(
+            "/graph-store?graph=" + urllib.parse.quote(editions)),
+            headers={"Accept": "application/n-triples"})
+        assert status == 200, body
+        return set(body.decode().splitlines())
+
+    before = triples()
+    assert before
+    status, _, _ = update(served.base, "DELETE { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g "
+                          f"{{ ?s ?p ?o }} FILTER(?g = <{editions}>) }}")
+    assert status == 204
+    after = triples()
+    assert before <= after  # nothing of the record is lost; the write's own editions are added

@@ -306,6 +306,14 @@ class EditionLog:
             "LIMIT ?", [*params, limit]).fetchall()
         return [Edition(*row) for row in rows]
 
+    def record_quads(self) -> Iterator[ox.Quad]:
+        """The whole ``bpssg:editions`` graph as this log describes it (to restore it)."""
+        after = 0
+        while batch := self.editions(after=after, limit=5000):
+            for edition in batch:
+                yield from edition_quads(edition)
+            after = batch[-1].id
+
     def graphs_changed_since(self, since: str) -> list[tuple[str, int]]:
         """(graph, editions) of the graphs with an edition at or after ``since``."""
         return [(g, n) for g, n in self._db().execute(

@@ -23,6 +23,7 @@ from .editions import (
     EDITIONS_GRAPH,
     Edition,
     EditionLog,
+    digest_of,
     edition_quads,
     graph_lines,
     keeps_editions,
@@ -78,7 +79,15 @@ class WriteGate:
             raise
         with self._lock:
             before = {g: _image(self.store, g) for g in sorted(graphs)} if graphs else {}
+            # an update whose graphs are not known beforehand (GRAPH ?g, DROP ALL) may reach
+            # the store-kept editions graph: it is put back from the log before anyone reads
+            kept = (digest_of(graph_lines(self.store, EDITIONS_GRAPH))
+                    if graphs is None and self.editions is not None else None)
             result = do()
+            if kept is not None and digest_of(graph_lines(self.store, EDITIONS_GRAPH)) != kept:
+                assert self.editions is not None
+                self.store.replace_graph(ox.NamedNode(EDITIONS_GRAPH),
+                                         (q.triple for q in self.editions.record_quads()))
             changes = []
             recorded: list[Edition] = []
             for graph, old in before.items():
