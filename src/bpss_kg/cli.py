@@ -482,20 +482,29 @@ def generate(
                                           help="Number of counties (2846 = all)")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed")],
     out_file: Annotated[Path, typer.Option("--out", help="Output .nq or .trig")],
+    submissions: Annotated[str | None, typer.Option(
+        "--submissions", metavar="YEARS",
+        help="also write each county's yearly re-submission (e.g. 2022,2023 or 2021-2024) "
+             "to OUT.submissions/YEAR.nq: its graph as at the end of each year")] = None,
     store: StoreOption = None,  # accepted like every command's; generation writes a file only
 ) -> None:
     """Write a deterministic synthetic national dataset (marked synthetic) and its manifest."""
     from .generate import generate as run_generator
+    from .submissions import parse_years, write_submissions
 
     if out_file.suffix.lower() not in (".nq", ".trig"):
         fail(BadInput(f"--out must end in .nq or .trig, got {out_file.name!r}"))
     try:
+        years = parse_years(submissions) if submissions is not None else []
         manifest = run_generator(counties=counties, seed=seed, out=out_file)
+        files = write_submissions(out_file, years) if years else []
     except BpssError as error:
         fail(error)
     injected = getattr(manifest, "faults", None)
     out.print(f"wrote {out_file} ({counties} counties, seed {seed})"
               + (f", {len(injected)} injected faults listed in the manifest" if injected else ""))
+    if files:
+        out.print(f"wrote {len(files)} yearly submission(s) in {files[0].parent}")
 
 
 @app.command("backup")
