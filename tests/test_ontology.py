@@ -44,6 +44,7 @@ SCHEMES = {
     "standard-status": {"draft", "in-force", "under-review", "superseded", "withdrawn", "planned",
                         "issued"},
     "degree-of-correspondence": {"identical", "modified", "not-equivalent"},
+    "action-status": {"open", "closed"},
     "system-layer": {"national", "provincial", "prefectural", "county", "institution"},
     "principle": {
         "target-clarity", "local-adaptation", "coordination-unity", "dynamic-adjustment",
