@@ -102,6 +102,7 @@ def sample_sources() -> list[LoadSource]:
     """Everything ``bpss-kg load --sample`` loads: ontology, national layer, sample counties."""
     sample_dir = resources.data_dir() / "sample"
     files = [source_for_file(p) for p in sorted(sample_dir.glob("county-*.trig"))]
+    files.append(source_for_file(sample_dir / "monitoring-sample.trig"))  # issue 19 records
     return ontology_sources() + national_sources(with_sample_national=True) + files
 
 
