@@ -12,6 +12,7 @@ from flask import current_app
 from bpss_kg.access import AccessRegistry
 from bpss_kg.config import Settings
 from bpss_kg.editions import EditionLog
+from bpss_kg.feedback import FeedbackBox
 from bpss_kg.search import BackgroundRebuilder, refresh_index
 from bpss_kg.store import RemoteStore, Store
 from bpss_kg.store.query_service import QueryService
@@ -28,6 +29,7 @@ class ServerContext:
     queries: QueryService
     access: AccessRegistry = field(init=False)
     editions: EditionLog = field(init=False)
+    feedback: FeedbackBox = field(init=False)
     gate: WriteGate = field(init=False)
     search_index: BackgroundRebuilder = field(init=False)
     summaries: BackgroundRefresher = field(init=False)
@@ -36,6 +38,7 @@ class ServerContext:
         folder = state_dir(self.settings, self.store)
         self.access = AccessRegistry(folder)
         self.editions = EditionLog(folder)
+        self.feedback = FeedbackBox(folder)  # public opinions on standards, outside the store
         self.gate = WriteGate(self.store, self.access, self.after_write, self.editions)
         self.search_index = BackgroundRebuilder(self.store)
         self.summaries = BackgroundRefresher(summaries_for(self.store))

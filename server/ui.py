@@ -159,7 +159,11 @@ def _resource_response(iri_text: str) -> Response | str:
     if iri.value.startswith(str(ID["place/"])) and any(
             t.iri.endswith("#County") for t in view.types):
         county_code = iri.value.rsplit("/", 1)[-1]
-    response = Response(render_template("resource.html", view=view, county_code=county_code),
+    from .feedback import panel_for
+
+    feedback = panel_for(iri.value, [t.iri for t in view.types])
+    response = Response(render_template("resource.html", view=view, county_code=county_code,
+                                        feedback=feedback),
                         content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response

@@ -542,3 +542,23 @@ def test_an_update_of_unknown_graphs_leaves_the_editions_graph_as_the_log_says(s
     assert status == 204
     after = triples()
     assert before <= after  # nothing of the record is lost; the write's own editions are added
+
+
+def test_public_feedback_is_taken_kept_out_of_the_store_and_answered_by_the_office(served, tokens):
+    standard = "https://w3id.org/bpss-kg/id/standard/DB37-T-4604-2022"
+    page_url = served.url("/resource?iri=" + urllib.parse.quote(standard))
+    page = request("GET", page_url)[2].decode()
+    form = re.search(r'name="form" value="([^"]+)"', page).group(1)
+    time.sleep(3.2)  # the form refuses what is sent faster than a person writes
+    fields = urllib.parse.urlencode({"standard": standard, "form": form, "contact": "x@y.z",
+                                     "text": "部署测试：候诊时间太长"}).encode()
+    status, _, thanked = request("POST", served.url("/feedback"), fields,
+                                 {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and "意见已提交" in thanked.decode()  # after the 303 to the page
+    office = served.url("/county/370502/feedback")
+    body = urllib.parse.urlencode({"token": tokens["370502"]}).encode()
+    status, _, listing = request("POST", office, body,
+                                 {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and "部署测试：候诊时间太长" in listing.decode()
+    assert "x@y.z" in listing.decode() and "x@y.z" not in request("GET", page_url)[2].decode()
+    assert not sparql_ask(served.base, 'ASK { GRAPH ?g { ?s ?p "部署测试：候诊时间太长" } }')

@@ -20,6 +20,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 TEST_DATA = Path(__file__).resolve().parent.parent / "data"
+SERVED_STORE: dict[str, Path] = {}  # base URL → store folder (tokens live beside it)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
@@ -35,6 +36,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     load_sources(store, [*sample_sources(), source_for_file(TEST_DATA / "xss-standard.trig")])
     app = create_app(Settings(store=str(path), query_workers=1, query_timeout=20), store)
     with running(app) as url:
+        SERVED_STORE[url] = path
         yield url
     app.extensions["bpss_kg"].queries.close()
     store.close()
