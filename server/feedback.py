@@ -110,7 +110,8 @@ def office(code: str) -> Response:
     graph = str(GRAPH[f"county/{code}"])
     if writer is None or not writer.scope.allows(graph):
         message = ("enter a token / 请填写令牌" if not token else
-                   f"this token may not read the feedback of county {code} / 该令牌无权查看此县的意见")
+                   f"this token may not read the feedback of county {code} / "
+                   "该令牌无权查看此县的意见")
         return _page("feedback_office.html", status=403 if token else 400, code=code,
                      items=None, token="", error=message)
     feedback = box()

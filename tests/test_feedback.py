@@ -98,7 +98,8 @@ def served(tmp_path_factory):
     store = OxigraphStore(path)
     load_sample(store)
     registry = AccessRegistry(path)
-    tokens = {c: registry.add(Scope.of("county", c), f"{c} office")[1] for c in ("370502", "370503")}
+    tokens = {c: registry.add(Scope.of("county", c), f"{c} office")[1]
+              for c in ("370502", "370503")}
     app = create_app(Settings(store=str(path), query_workers=1), store)
     with running(app) as base:
         yield base, tokens

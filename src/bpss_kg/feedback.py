@@ -141,7 +141,8 @@ class FeedbackBox:
             raise BadInput("sent too quickly after the page was opened; please try again / "
                            "提交过快，请稍后再试")
         if age > MAX_FORM_SECONDS:
-            raise BadInput("the form is more than a day old; reload the page / 表单已超过一天，请刷新页面")
+            raise BadInput("the form is more than a day old; reload the page / "
+                           "表单已超过一天，请刷新页面")
 
     def _client(self, address: str) -> str:
         return hmac.new(self._secret, address.encode(), hashlib.sha256).hexdigest()[:32]
