@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["bpss_kg"] = ServerContext(settings=settings, store=store, queries=queries)
     register_error_handlers(app)
 
-    from . import api, changes, feedback, graph_store, publish, sparql, tables, ui
+    from . import api, changes, feedback, graph_store, publish, report, sparql, tables, ui
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
@@ -41,4 +41,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(graph_store.blueprint)
     app.register_blueprint(changes.blueprint)
     app.register_blueprint(feedback.blueprint)
+    app.register_blueprint(report.blueprint)
     return app

@@ -562,3 +562,11 @@ def test_public_feedback_is_taken_kept_out_of_the_store_and_answered_by_the_offi
     assert status == 200 and "部署测试：候诊时间太长" in listing.decode()
     assert "x@y.z" in listing.decode() and "x@y.z" not in request("GET", page_url)[2].decode()
     assert not sparql_ask(served.base, 'ASK { GRAPH ?g { ?s ?p "部署测试：候诊时间太长" } }')
+
+
+def test_the_county_report_is_served_as_html_and_pdf(served):
+    status, headers, page = request("GET", served.url("/county/370502/report"))
+    assert status == 200 and "八、标准体系版本变化" in page.decode()
+    status, headers, pdf = request("GET", served.url("/county/370502/report.pdf"), timeout=120)
+    assert status == 200 and headers["Content-Type"] == "application/pdf"
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000

@@ -507,6 +507,38 @@ def generate(
         out.print(f"wrote {len(files)} yearly submission(s) in {files[0].parent}")
 
 
+@app.command("report")
+def county_report(
+    county: Annotated[str, typer.Option("--county", help="GB/T 2260 code of the county")],
+    out_file: Annotated[Path, typer.Option("--out", help="report.pdf or report.html")],
+    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+    store: StoreOption = None,
+) -> None:
+    """The county assessment report (coverage, indicators, findings by principle, assessments,
+    satisfaction, improvement actions, feedback, editions) as PDF or HTML."""
+    from .namespaces import is_division_code
+    from .pdf import html_to_pdf
+
+    if lang not in ("zh", "en"):
+        fail(BadInput(f"unknown --lang {lang!r}; expected zh or en"))
+    if out_file.suffix.lower() not in (".pdf", ".html"):
+        fail(BadInput(f"--out must end in .pdf or .html, got {out_file.name!r}"))
+    if not is_division_code(county):
+        fail(BadInput(f"a county code has six digits, not {county!r}"))
+    with opened_store(store, read=True) as db:
+        from server import create_app
+        from server.report import render_for_cli
+
+        application = create_app(settings_for(store).with_overrides(query_workers=1), db)
+        try:
+            html = render_for_cli(application, county, lang)
+        finally:
+            application.extensions["bpss_kg"].queries.close()
+        data = html_to_pdf(html) if out_file.suffix.lower() == ".pdf" else html.encode()
+    out_file.write_bytes(data)
+    out.print(f"wrote {out_file} ({len(data):,} bytes)")
+
+
 @app.command("backup")
 def backup_store(
     target: Annotated[Path, typer.Argument(metavar="FOLDER", help="A new folder for the backup")],
