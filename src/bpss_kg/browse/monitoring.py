@@ -34,7 +34,8 @@ SELECT ?system ?a ?item ?itemLabel ?value ?scale ?lang WHERE {
   OPTIONAL { ?item skos:prefLabel|rdfs:label ?itemLabel FILTER(lang(?itemLabel) = ?lang) }
 } ORDER BY ?a ?item"""
 _FINDINGS = PREFIXES + """
-SELECT ?system ?a ?finding WHERE { ?a bpss:evaluates ?system ; bpss:finding ?finding } ORDER BY ?a ?finding"""
+SELECT ?system ?a ?finding WHERE { ?a bpss:evaluates ?system ; bpss:finding ?finding }
+ORDER BY ?a ?finding"""
 _WARNINGS = PREFIXES + """
 SELECT ?system ?a ?indicator ?indicatorLabel ?threshold ?value ?raised ?lang WHERE {
   ?a bpss:evaluates ?system ; bpss:warningIndicator ?indicator .
