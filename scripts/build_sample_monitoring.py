@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from bpss_kg.namespaces import BPSS, GRAPH, ID, PREFIXES, SYNTHETIC_SOURCE
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "sample" / "monitoring-sample.trig"
+FAULTS = OUT.with_name("FAULTS-monitoring.md")
 HEADER = """# SYNTHETIC SAMPLE DATA (合成示例数据，非官方) — built by scripts/build_sample_monitoring.py.
 # Records of 监测改进 (assessments, satisfaction surveys, warnings, improvement actions) of three
 # sample counties. Real: the place codes. Everything else is invented and flagged bpss:isSynthetic.
@@ -54,10 +55,23 @@ COUNTIES = {
     "370503": ("河口区", {10: "82", 13: "80"}, 800, {10: "84.0", 13: "79.5", 2: "87.0"},
                None,
                [("facility-signs", "完善基层服务设施标识", "Improve the signs of grassroots service facilities", "2026-03-31", None)]),
+    "370214": ("城阳区", {10: "84", 13: "83"}, None, {10: "86.0", 13: "84.5", 2: "88.0"},
+               None, []),
     "330424": ("海盐县", {10: "91", 13: "88"}, 1500, {10: "92.1", 13: "89.4", 2: "93.0"},
-               None,
+               ("health-literacy-rate", None, "34.4", "2024-11-25"),
                [("survey-channel", "开通线上满意度评价渠道", "Open an online satisfaction channel", "2025-06-30", "2025-05-15")]),
+    "440104": ("越秀区", {10: "90", 13: "87"}, 2000, {10: "91.0", 13: "88.0", 2: "92.5"},
+               None,
+               [("service-hours", "延长社区卫生服务中心服务时间", "Extend the opening hours of community health centres", None, None)]),
 }
+NO_METHOD = {"440104"}  # planted: evaluation-undocumented (the assessment names no method)
+# Planted faults of this file (judged like FAULTS.md), written to FAULTS-monitoring.md.
+PLANTED = [
+    ("440104", "evaluation-undocumented", "process/440104/assessment/2024", "the 2024 effect assessment names no method"),
+    ("370214", "survey-sample", "process/370214/satisfaction-survey/2024", "the 2024 satisfaction survey gives no sample size"),
+    ("330424", "warning-undocumented", "process/330424/monitoring-warning/2024", "a warning raised on 2024-11-25 names its indicator and value but no threshold"),
+    ("440104", "action-incomplete", "process/440104/improvement/service-hours", "an open improvement action without a due date"),
+]
 
 
 def record(g, node: URIRef, kind: URIRef, zh: str, en: str) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +105,8 @@ def build() -> Dataset:
         assessment = ID[f"process/{code}/assessment/2024"]
         g.add((assessment, BPSS.periodStart, date("2024-01-01")))
         g.add((assessment, BPSS.periodEnd, date("2024-10-31")))
-        g.add((assessment, BPSS.method, Literal("第三方评估与实地核查（合成示例）", lang="zh")))
+        if code not in NO_METHOD:
+            g.add((assessment, BPSS.method, Literal("第三方评估与实地核查（合成示例）", lang="zh")))
         g.add((assessment, BPSS.finding, Literal("部分服务记录不完整（合成示例）", lang="zh")))
         scores(g, code, assessment, "assessment/2024", assessed)
 
@@ -99,7 +114,8 @@ def build() -> Dataset:
         g.add((survey, BPSS.periodStart, date("2024-10-01")))
         g.add((survey, BPSS.periodEnd, date("2024-10-31")))
         g.add((survey, BPSS.method, Literal("问卷调查（合成示例）", lang="zh")))
-        g.add((survey, BPSS.sampleSize, Literal(sample)))
+        if sample is not None:
+            g.add((survey, BPSS.sampleSize, Literal(sample)))
         for group in ("老年人", "学生家长"):
             g.add((survey, BPSS.respondentGroup, Literal(group, lang="zh")))
         scores(g, code, survey, "satisfaction-survey/2024", surveyed)
@@ -109,7 +125,8 @@ def build() -> Dataset:
             slug, threshold, value, raised = warning
             alert = ID[f"process/{code}/monitoring-warning/2024"]
             g.add((alert, BPSS.warningIndicator, ID[f"indicator/{slug}"]))
-            g.add((alert, BPSS.threshold, dec(threshold)))
+            if threshold is not None:
+                g.add((alert, BPSS.threshold, dec(threshold)))
             g.add((alert, BPSS.warningValue, dec(value)))
             g.add((alert, BPSS.raisedOn, date(raised)))
             asked_by = alert
@@ -121,7 +138,8 @@ def build() -> Dataset:
             g.add((action, BPSS.requiredBy, asked_by))
             g.add((action, BPSS.actionText, Literal(zh, lang="zh")))
             g.add((action, BPSS.actionText, Literal(en, lang="en")))
-            g.add((action, BPSS.dueDate, date(due)))
+            if due is not None:
+                g.add((action, BPSS.dueDate, date(due)))
             g.add((action, BPSS.actionStatus, CLOSED if closed else OPEN))
             if closed:
                 g.add((action, BPSS.closedOn, date(closed)))
@@ -138,6 +156,13 @@ def main() -> None:
     text = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes={
         "bpss": str(BPSS), "dcterms": str(DCTERMS), "rdfs": str(RDFS), "xsd": str(XSD)})
     OUT.write_text(HEADER + (text or b"").decode("utf-8"), encoding="utf-8")
+    rows = "".join(f"| {county} | `{fault}` | `{ID[focus]}` | {what} |\n"
+                   for county, fault, focus, what in PLANTED)
+    FAULTS.write_text(
+        "# Planted faults in the sample's monitoring records\n\n"
+        "Built by scripts/build_sample_monitoring.py with data/sample/monitoring-sample.trig; "
+        "judged as of 2026-06-30 like FAULTS.md, and found by a validator together with them.\n\n"
+        "| county | fault | focus node | what |\n|---|---|---|---|\n" + rows, encoding="utf-8")
     print(f"wrote {OUT}")
 
 

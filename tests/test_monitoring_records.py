@@ -77,6 +77,8 @@ def test_the_build_script_reproduces_the_committed_file(tmp_path, monkeypatch):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     monkeypatch.setattr(module, "OUT", tmp_path / "out.trig")
+    monkeypatch.setattr(module, "FAULTS", tmp_path / "faults.md")
     module.main()
-    assert (tmp_path / "out.trig").read_bytes() == \
-        (ROOT / "data" / "sample" / "monitoring-sample.trig").read_bytes()
+    sample = ROOT / "data" / "sample"
+    assert (tmp_path / "out.trig").read_bytes() == (sample / "monitoring-sample.trig").read_bytes()
+    assert (tmp_path / "faults.md").read_bytes() == (sample / "FAULTS-monitoring.md").read_bytes()

@@ -25,7 +25,8 @@ AS_OF = date(2026, 6, 30)
 
 
 def planted_faults() -> set[tuple[str, str]]:
-    text = (ROOT / "data" / "sample" / "FAULTS.md").read_text(encoding="utf-8")
+    text = "".join(p.read_text(encoding="utf-8")  # FAULTS.md and FAULTS-monitoring.md
+                   for p in sorted((ROOT / "data" / "sample").glob("FAULTS*.md")))
     return {(fault, f"<{focus}>") for fault, focus in
             re.findall(r"\| `([a-z-]+)` \| `([^`]+)` \|", text)}
 
