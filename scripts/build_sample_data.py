@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, XSD
 
-from bpss_kg.namespaces import BPSS, GRAPH, ID, NATIONAL_GRAPH, PREFIXES, SYNTHETIC_SOURCE
+from bpss_kg.namespaces import BPSS, GRAPH, ID, NATIONAL_GRAPH, PREFIXES, SYNTHETIC_SOURCE, membership
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "sample"
 QB = URIRef("http://purl.org/linked-data/cube#")
@@ -56,6 +56,13 @@ SUBSYSTEM_OF = {
     "assessment-evaluation": "monitoring-improvement", "service-improvement": "monitoring-improvement",
 }
 NAMED_ITEMS = range(1, 15)  # positions of the 14 items our sources name
+GBT_43507 = ID["standard/GB-T-43507-2023"]
+# Counties whose systems adopt GB/T 43507—2023, each placing it differently (synthetic):
+# county → (kind, sub-system, system number, member since).
+ADOPTS_43507 = {
+    "370502": ("basic-general", "baseline-indicator", "BA-15", "2024-03-01"),
+    "370214": ("assessment-evaluation", "monitoring-improvement", "MO-15", "2024-06-01"),
+}
 
 # (kinds, title zh stem, title en stem, items implemented)
 TOPICS = [
@@ -216,6 +223,26 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((sub, BPSS.subSystemType, kind(slug)))
         g.add((system, BPSS.hasSubSystem, sub))
         subsystems[slug] = sub
+
+    def member(std: URIRef, sub_slug: str | None, kinds: list[str], number: str | None,
+               adoption: URIRef = BPSS.OwnStandard, since: str | None = None) -> URIRef:
+        """The standard's entry in the county's table (GB/T 13016 明细表 row) and the
+        materialised bpss:inSystem shortcut."""
+        row = b.synthetic(membership(c.code, std), BPSS.SystemMembership)
+        g.add((row, BPSS.memberOf, system))
+        g.add((row, BPSS.memberStandard, std))
+        g.add((std, BPSS.inSystem, system))
+        if sub_slug:
+            g.add((row, BPSS.inSubSystem, subsystems[sub_slug]))
+        for k in kinds:
+            g.add((row, BPSS.standardKind, kind(k)))
+        if number:
+            g.add((row, BPSS.systemNumber, Literal(number)))
+        g.add((row, BPSS.adoption, adoption))
+        if since:
+            g.add((row, BPSS.memberSince, d(since)))
+        return row
+
     if "no-declared-items" in c.faults:
         b.fault("no-declared-items", system, "the system declares no national items")
     else:
@@ -225,6 +252,7 @@ def build_county(ds: Dataset, c: County) -> Builder:
     # local standards
     number = c.first_number
     standards: list[URIRef] = []
+    rows: list[URIRef] = []
     for index, (kinds, zh, en, items) in enumerate(TOPICS, start=1):
         sub_slug = SUBSYSTEM_OF[kinds[0]]
         if sub_slug not in subsystems and "missing-subsystem" in c.faults:
@@ -250,11 +278,8 @@ def build_county(ds: Dataset, c: County) -> Builder:
         b.label(std, f"{c.name}{zh}（合成示例）", None)
         g.add((std, BPSS.level, level("local")))
         g.add((std, BPSS.status, status(std_status)))
-        g.add((std, BPSS.systemNumber, Literal(f"{sub_slug[:2].upper()}-{index:02d}")))
-        g.add((std, BPSS.inSystem, system))
-        g.add((std, BPSS.inSubSystem, subsystems[sub_slug]))
-        for k in kinds:
-            g.add((std, BPSS.standardKind, kind(k)))
+        rows.append(member(std, sub_slug, kinds, f"{sub_slug[:2].upper()}-{index:02d}",
+                           since=f"{year}-04-15" if std_status == "in-force" else None))
         for n in items:
             g.add((std, BPSS.implementsItem, item(n)))
         g.add((std, BPSS.servesPrinciple, ID["concept/principle/target-clarity"]))
@@ -275,8 +300,8 @@ def build_county(ds: Dataset, c: County) -> Builder:
         std = standards[5]
         b.fault("review-overdue", std, "issued 2019-03-15 and never reviewed (over five years before 2026-06-30)")
     if "standard-kind" in c.faults:
-        g.add((guarantee, BPSS.standardKind, kind("service-provision")))
-        b.fault("standard-kind", guarantee, "two kinds: 服务保障 and 服务提供")
+        g.add((rows[7], BPSS.standardKind, kind("service-provision")))
+        b.fault("standard-kind", rows[7], "the entry of the 服务保障 standard has two kinds: 服务保障 and 服务提供")
     if "local-number" in c.faults:
         std = standards[6]
         g.set((std, BPSS.standardNumber, Literal("DB32/T 4647—2025")))
@@ -292,9 +317,7 @@ def build_county(ds: Dataset, c: County) -> Builder:
     g.add((old, BPSS.level, level("local")))
     g.add((old, BPSS.status, status("superseded")))
     g.add((old, DCTERMS.issued, d(f"{old_year}-05-01")))
-    g.add((old, BPSS.inSystem, system))
-    g.add((old, BPSS.inSubSystem, subsystems["service-implementation"]))
-    g.add((old, BPSS.standardKind, kind("service-provision")))
+    member(old, "service-implementation", ["service-provision"], None, since=f"{old_year}-06-01")
     g.add((old, BPSS.issuedBy, ID[f"org/{c.province_code}0000/market-regulator"]))
     if "superseded-no-replacement" in c.faults:
         b.fault("superseded-no-replacement", old, "superseded standard naming no replacement")
@@ -309,11 +332,12 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((withdrawn, BPSS.level, level("local")))
         g.add((withdrawn, BPSS.status, status("withdrawn")))
         g.add((withdrawn, DCTERMS.issued, d("2015-03-01")))
-        g.add((withdrawn, BPSS.inSystem, system))
-        g.add((withdrawn, BPSS.inSubSystem, subsystems["service-implementation"]))
-        g.add((withdrawn, BPSS.standardKind, kind("service-guarantee")))
+        member(withdrawn, "service-implementation", ["service-guarantee"], None, since="2015-04-01")
         g.add((standards[8], BPSS.normativeReference, withdrawn))
         b.fault("cites-withdrawn", standards[8], f"cites the withdrawn {c.db_prefix} {c.first_number - 2}—2015")
+    if c.code in ADOPTS_43507:  # an adopted national standard, placed by this county
+        k, sub_slug, number_in_system, since = ADOPTS_43507[c.code]
+        member(GBT_43507, sub_slug, [k], number_in_system, BPSS.AdoptedStandard, since)
     if "empty-subsystem" in c.faults:
         b.fault("empty-subsystem", subsystems["monitoring-improvement"], "only draft and planned standards")
     if "uncovered-item" in c.faults:
@@ -331,9 +355,10 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((real, DCTERMS.issued, d("2021-10-28")))
         g.add((real, BPSS.implementationDate, d("2021-11-15")))
         g.add((real, BPSS.issuedBy, regulator))
-        g.add((real, BPSS.inSystem, system))
-        g.add((real, BPSS.inSubSystem, subsystems["monitoring-improvement"]))
-        g.add((real, BPSS.standardKind, kind("assessment-evaluation")))
+        real_row = member(real, "monitoring-improvement", ["assessment-evaluation"], None,
+                          since="2021-11-15")
+        g.add((real_row, RDFS.comment, Literal("归入评估评价类及纳入日期为本项目的合成分类。", lang="zh")))
+        g.add((real_row, RDFS.comment, Literal("The classification as assessment-evaluation and the date are bpss-kg's (synthetic).", lang="en")))
         g.add((real, DCTERMS.source, ID["source/book118-djg330424"]))
         g.add((real, RDFS.comment, Literal("真实的县级地方标准规范；归入评估评价类为本项目的分类。", lang="zh")))
         g.add((real, RDFS.comment, Literal("A real county-level document; its classification as assessment-evaluation is bpss-kg's.", lang="en")))

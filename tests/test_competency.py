@@ -108,21 +108,29 @@ def test_local_additions_with_their_fiscal_basis(store, files):
 
 
 def test_national_standards_referenced_and_their_kind(store, files):
-    """Which national standards do county standards reference, and under which kind?"""
+    """Which national standards do county standards reference, and under which kind does the
+    citing county's system hold them (its table entry; none when the system does not adopt it)?"""
     got = ask(store, """
-        SELECT DISTINCT ?national ?kind WHERE {
-          ?local bpss:normativeReference ?national .
+        SELECT DISTINCT ?system ?national ?kind WHERE {
+          ?local bpss:normativeReference ?national ; bpss:inSystem ?system .
           ?national bpss:level ?level .
           FILTER(STRSTARTS(STR(?level), "https://w3id.org/bpss-kg/id/concept/standard-level/national"))
-          OPTIONAL { ?national bpss:standardKind ?kind }
+          OPTIONAL { ?entry bpss:memberStandard ?national ; bpss:memberOf ?system ;
+                            bpss:standardKind ?kind }
         }""")
     expected = set()
-    for _, _, national in files.triples((None, BPSS.normativeReference, None)):
+    for local, _, national in files.triples((None, BPSS.normativeReference, None)):
         levels = files.objects(national, BPSS.level)
-        if any(str(level).startswith(NATIONAL_LEVEL) for level in levels):
-            kinds = list(files.objects(national, BPSS.standardKind)) or [None]
-            expected |= {(str(national), None if k is None else str(k)) for k in kinds}
+        if not any(str(level).startswith(NATIONAL_LEVEL) for level in levels):
+            continue
+        for system in files.objects(local, BPSS.inSystem):
+            kinds = [k for entry in files.subjects(BPSS.memberStandard, national)
+                     if (entry, BPSS.memberOf, system) in files
+                     for k in files.objects(entry, BPSS.standardKind)] or [None]
+            expected |= {(str(system), str(national), None if k is None else str(k))
+                         for k in kinds}
     assert expected and got == expected
+    assert {k for _, _, k in got if k} and None in {k for _, _, k in got}
 
 
 def test_same_prefecture_county_pairs_without_an_agreement(store, files):
@@ -199,38 +207,24 @@ def test_dispersion_of_an_indicator(store, files):
         assert got[key] == pytest.approx(cv, rel=1e-6, abs=1e-9), key
 
 
-MEMBERSHIPS = """
-@prefix bpss: <https://w3id.org/bpss-kg/def#> .
-@prefix id: <https://w3id.org/bpss-kg/id/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-id:membership\\/370502\\/GB-T-43507-2023 a bpss:SystemMembership ; bpss:isSynthetic true ;
-    bpss:memberOf id:system\\/county\\/370502 ; bpss:memberStandard id:standard\\/GB-T-43507-2023 ;
-    bpss:standardKind id:concept\\/standard-kind\\/basic-general ; bpss:systemNumber "BA-09" ;
-    bpss:adoption bpss:AdoptedStandard ; bpss:memberSince "2024-01-01"^^xsd:date .
-id:membership\\/370503\\/GB-T-43507-2023 a bpss:SystemMembership ; bpss:isSynthetic true ;
-    bpss:memberOf id:system\\/county\\/370503 ; bpss:memberStandard id:standard\\/GB-T-43507-2023 ;
-    bpss:standardKind id:concept\\/standard-kind\\/assessment-evaluation ;
-    bpss:systemNumber "JG-02" ;
-    bpss:adoption bpss:AdoptedStandard ; bpss:memberSince "2024-06-01"^^xsd:date .
-"""
-
-
-def test_one_gbt_standard_in_two_systems_with_two_kinds(tmp_path):
-    """Which kind and number does GB/T 43507 have in each county system that adopts it? With
-    memberships (issue 17 point 1) the answer is per system, and HermiT accepts it."""
-    graph = Graph()
-    graph.parse(data=MEMBERSHIPS, format="turtle")
-    scratch = ox.Store()
-    scratch.load(graph.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES)
-    rows = {tuple(s[n].value for n in ("system", "kind", "number")) for s in scratch.query(
-        PREFIXES + """SELECT ?system ?kind ?number WHERE {
-          ?m bpss:memberStandard <https://w3id.org/bpss-kg/id/standard/GB-T-43507-2023> ;
-             bpss:memberOf ?system ; bpss:standardKind ?kind ; bpss:systemNumber ?number . }""")}
-    expected = {(str(o), str(graph.value(m, BPSS.standardKind)),
-                 str(graph.value(m, BPSS.systemNumber)))
-                for m, _, o in graph.triples((None, BPSS.memberOf, None))}
-    assert len(expected) == 2 and rows == expected
-    _assert_consistent_under_hermit(graph, tmp_path, "two memberships of one standard")
+def test_one_gbt_standard_in_two_systems_with_two_kinds(store, files):
+    """Which kind and system number does GB/T 43507—2023 have in each county system that
+    adopts it? Per system, from its table entry (issue 17 point 1): one kind and one number
+    each, different between the counties, and nothing on the standard itself to mix them."""
+    gbt = ID + "standard/GB-T-43507-2023"
+    got = ask(store, f"""
+        SELECT ?system ?kind ?number ?adoption WHERE {{
+          ?entry bpss:memberStandard <{gbt}> ; bpss:memberOf ?system ;
+                 bpss:standardKind ?kind ; bpss:systemNumber ?number ; bpss:adoption ?adoption . }}""")
+    expected = {(str(files.value(e, BPSS.memberOf)), str(files.value(e, BPSS.standardKind)),
+                 str(files.value(e, BPSS.systemNumber)), str(files.value(e, BPSS.adoption)))
+                for e in files.subjects(BPSS.memberStandard, URIRef(gbt))}
+    assert len(expected) >= 2 and got == expected
+    assert len({system for system, *_ in got}) == len(got)  # one entry per system
+    assert len({kind for _, kind, _, _ in got}) >= 2 and len({n for _, _, n, _ in got}) >= 2
+    assert {a for *_, a in got} == {str(BPSS.AdoptedStandard)}
+    assert ask(store, f"""SELECT ?p ?o WHERE {{ <{gbt}> ?p ?o .
+        FILTER(?p IN (bpss:standardKind, bpss:inSubSystem, bpss:systemNumber)) }}""") == set()
 
 
 def test_stale_standards_in_force(store, files):

@@ -71,6 +71,17 @@ def standard(number: str):
     return ID[f"standard/{normalise_standard_number(number)}"]
 
 
+def membership(county_code: str, standard_iri: str):
+    """The entry (``bpss:SystemMembership``) of a standard in a county's system:
+    ``membership/{county}/{standard-slug}``, the slug being the standard IRI's path after
+    ``/id/standard/`` with ``/`` replaced by ``-`` (one entry per system and standard)."""
+    prefix = str(ID) + "standard/"
+    text = str(standard_iri)
+    if not text.startswith(prefix):
+        raise ValueError(f"not a standard IRI: {text}")
+    return ID[f"membership/{county_code}/{text[len(prefix):].replace('/', '-')}"]
+
+
 def concept(scheme: str, slug: str):
     return ID[f"concept/{scheme}/{slug}"]
 
