@@ -18,7 +18,15 @@ from pathlib import Path
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, XSD
 
-from bpss_kg.namespaces import BPSS, GRAPH, ID, NATIONAL_GRAPH, PREFIXES, SYNTHETIC_SOURCE, membership
+from bpss_kg.namespaces import (
+    BPSS,
+    GRAPH,
+    ID,
+    NATIONAL_GRAPH,
+    PREFIXES,
+    SYNTHETIC_SOURCE,
+    membership,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "sample"
 QB = URIRef("http://purl.org/linked-data/cube#")
@@ -289,7 +297,7 @@ def build_county(ds: Dataset, c: County) -> Builder:
             g.add((std, BPSS.implementationDate, d(f"{year}-04-15")))
             g.add((std, BPSS.normativeReference, ID["standard/GB-T-43507-2023"]))
         standards.append(std)
-    provision, guarantee = standards[3], standards[7]
+    provision = standards[3]
 
     # planted faults on standards
     if "missing-issue-date" in c.faults:

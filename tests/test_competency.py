@@ -215,7 +215,8 @@ def test_one_gbt_standard_in_two_systems_with_two_kinds(store, files):
     got = ask(store, f"""
         SELECT ?system ?kind ?number ?adoption WHERE {{
           ?entry bpss:memberStandard <{gbt}> ; bpss:memberOf ?system ;
-                 bpss:standardKind ?kind ; bpss:systemNumber ?number ; bpss:adoption ?adoption . }}""")
+                 bpss:standardKind ?kind ; bpss:systemNumber ?number ;
+                 bpss:adoption ?adoption . }}""")
     expected = {(str(files.value(e, BPSS.memberOf)), str(files.value(e, BPSS.standardKind)),
                  str(files.value(e, BPSS.systemNumber)), str(files.value(e, BPSS.adoption)))
                 for e in files.subjects(BPSS.memberStandard, URIRef(gbt))}
