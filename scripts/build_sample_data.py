@@ -346,6 +346,10 @@ def build_county(ds: Dataset, c: County) -> Builder:
     if c.code in ADOPTS_43507:  # an adopted national standard, placed by this county
         k, sub_slug, number_in_system, since = ADOPTS_43507[c.code]
         member(GBT_43507, sub_slug, [k], number_in_system, BPSS.AdoptedStandard, since)
+        # the row of the county's table describes the adopted standard as a table import does
+        # (its real facts, as in the national graph)
+        for p, o in national_43507():
+            g.add((GBT_43507, p, o))
     if "empty-subsystem" in c.faults:
         b.fault("empty-subsystem", subsystems["monitoring-improvement"], "only draft and planned standards")
     if "uncovered-item" in c.faults:
@@ -486,6 +490,17 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((act, DCTERMS.date, d("2024-11-30")))
         g.add((act, BPSS.result, Literal("总体达标（合成示例）", lang="zh")))
     return b
+
+
+def national_43507() -> list[tuple[URIRef, object]]:
+    """The real facts of GB/T 43507—2023 that a table row carries."""
+    return [(RDF.type, BPSS.Standard), (BPSS.standardNumber, Literal("GB/T 43507—2023")),
+            (DCTERMS.title, Literal("县域基本公共服务标准体系建设指南", lang="zh")),
+            (DCTERMS.title, Literal("Guidelines for the construction of county basic public service standard system", lang="en")),
+            (RDFS.label, Literal("县域基本公共服务标准体系建设指南", lang="zh")),
+            (BPSS.level, level("national-recommended")), (BPSS.status, status("in-force")),
+            (DCTERMS.issued, d("2023-12-28")), (BPSS.implementationDate, d("2023-12-28")),
+            (DCTERMS.source, ID["source/gbt43507-2023"])]
 
 
 def build_national(ds: Dataset) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from rdflib import Namespace
@@ -74,12 +75,15 @@ def standard(number: str):
 def membership(county_code: str, standard_iri: str):
     """The entry (``bpss:SystemMembership``) of a standard in a county's system:
     ``membership/{county}/{standard-slug}``, the slug being the standard IRI's path after
-    ``/id/standard/`` with ``/`` replaced by ``-`` (one entry per system and standard)."""
+    ``/id/standard/`` with ``/`` replaced by ``-`` (one entry per system and standard). A
+    standard with an IRI of another form (pinned in a table) gets ``iri-`` and a digest."""
     prefix = str(ID) + "standard/"
     text = str(standard_iri)
-    if not text.startswith(prefix):
-        raise ValueError(f"not a standard IRI: {text}")
-    return ID[f"membership/{county_code}/{text[len(prefix):].replace('/', '-')}"]
+    if text.startswith(prefix) and len(text) > len(prefix):
+        slug = text[len(prefix):].replace("/", "-")
+    else:
+        slug = "iri-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return ID[f"membership/{county_code}/{slug}"]
 
 
 def concept(scheme: str, slug: str):
