@@ -489,6 +489,46 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((act, BPSS.performedBy, gov if slug != "satisfaction-survey" else centre))
         g.add((act, DCTERMS.date, d("2024-11-30")))
         g.add((act, BPSS.result, Literal("总体达标（合成示例）", lang="zh")))
+
+    # responsibility for items in the county (issue 17 point 2; no source names these duties for
+    # the sample counties, so every assignment is synthetic)
+    for n, body in ((10, health), (4, education)):
+        duty = b.synthetic(ID[f"responsibility/{c.code}/{n:02d}"], BPSS.ResponsibilityAssignment)
+        b.label(duty, f"{c.name}第{n}项服务责任分工（合成示例）",
+                f"{c.name} responsibility for item {n} (synthetic sample)")
+        g.add((duty, BPSS.responsibleFor, item(n)))
+        g.add((duty, BPSS.responsibleBody, body))
+        g.add((duty, BPSS.responsibilityArea, county))
+        g.add((duty, BPSS.expenditureShare, Literal("县级按规定承担相应支出责任（合成示例）", lang="zh")))
+
+    # the county's own targets for 2025 (point 3), kept apart from the observed values
+    for slug, _zh, _en, _unit, baseline, direction, _item in INDICATORS:
+        latest = float(c.values[slug][1])
+        goal = (max(latest + 1.0, float(baseline)) if direction == "at-least"
+                else min(latest, float(baseline)))
+        target = b.synthetic(ID[f"target/{c.code}/{slug}/2025"], BPSS.IndicatorTarget)
+        b.label(target, f"{c.name}{_zh}2025年目标（合成示例）", f"{c.name} {_en} target 2025 (synthetic sample)")
+        g.add((target, BPSS.targetIndicator, ID[f"indicator/{slug}"]))
+        g.add((target, BPSS.targetValue, Literal(f"{goal:.1f}", datatype=XSD.decimal)))
+        g.add((target, BPSS.refArea, county))
+        g.add((target, BPSS.refYear, Literal("2025", datatype=XSD.gYear)))
+
+    # implementation of the vaccination specification by grassroots institutions (point 4)
+    clinic = b.synthetic(ID[f"org/{c.code}/township-clinic"], BPSS.GrassrootsInstitution, ORG.Organization)
+    b.label(clinic, f"{full}街道社区卫生服务中心（合成示例）", f"{c.name} community health centre (sample)")
+    g.add((clinic, BPSS.jurisdiction, county))
+    implementation = b.synthetic(ID[f"process/{c.code}/implementation/vaccination"], BPSS.Implementation)
+    b.label(implementation, f"{c.name}预防接种服务规范实施（合成示例）",
+            f"Implementation of {c.name} vaccination specification (synthetic sample)")
+    g.add((implementation, BPSS.implementedStandard, provision))
+    g.add((implementation, BPSS.implementationArea, county))
+    g.add((implementation, BPSS.implementingInstitution, centre))
+    g.add((implementation, BPSS.implementingInstitution, clinic))
+    g.add((implementation, BPSS.implementationTier, ID["concept/system-layer/institution"]))
+    channels = ("政府网站", "新媒体平台") + (("政府公报",) if c.province_code == "37" else ())
+    for channel in channels:
+        g.add((implementation, BPSS.publicationChannel, Literal(channel, lang="zh")))
+    g.add((implementation, BPSS.onNationalPlatform, Literal(c.province_code != "44")))
     return b
 
 
@@ -554,6 +594,31 @@ def build_national(ds: Dataset) -> None:
         g.add((iri, DCTERMS.source, SYNTHETIC_SOURCE))
         g.add((iri, RDFS.comment, Literal("示例指标与基线（合成，非官方）：来源未给出国家基准值。", lang="zh")))
         g.add((iri, RDFS.comment, Literal("Sample indicator and baseline (synthetic, not official): no source gives a national baseline.", lang="en")))
+    build_baselines(g)
+
+
+# Dated national baselines (issue 17 point 3), all synthetic like the indicators: the 2023 edition's
+# value for every indicator, and an earlier (2021) value for two of them that the 2023 edition raised.
+EARLIER_BASELINES = {"child-vaccination-rate": "85", "maternal-management-rate": "80"}
+
+
+def build_baselines(g) -> None:  # type: ignore[no-untyped-def]
+    for slug, zh, en, _unit, baseline, _direction, _item in INDICATORS:
+        editions = [("2023", baseline, ID["list/national-2023"])]
+        if slug in EARLIER_BASELINES:
+            editions.insert(0, ("2021", EARLIER_BASELINES[slug], None))
+        for year, value, edition in editions:
+            iri = ID[f"baseline/{slug}/{year}"]
+            g.add((iri, RDF.type, BPSS.NationalBaseline))
+            g.add((iri, RDFS.label, Literal(f"{zh}国家基准（{year}年起，合成示例）", lang="zh")))
+            g.add((iri, RDFS.label, Literal(f"{en}: national baseline from {year} (synthetic sample)", lang="en")))
+            g.add((iri, BPSS.baselineFor, ID[f"indicator/{slug}"]))
+            g.add((iri, BPSS.baselineValue, Literal(value, datatype=XSD.decimal)))
+            g.add((iri, BPSS.validFromYear, Literal(year, datatype=XSD.gYear)))
+            if edition is not None:
+                g.add((iri, BPSS.baselineEdition, edition))
+            g.add((iri, BPSS.isSynthetic, Literal(True)))
+            g.add((iri, DCTERMS.source, SYNTHETIC_SOURCE))
 
 
 HEADER = """# SYNTHETIC SAMPLE DATA (合成示例数据，非官方) — built by scripts/build_sample_data.py.
