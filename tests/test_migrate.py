@@ -133,3 +133,10 @@ def test_sample_data_has_nothing_to_migrate(tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"dry_run": False, "written": False, "graphs": [],
                                          "problems": []}
+
+
+def test_an_unreachable_store_is_a_store_error(tmp_path):
+    """Exit 3, as for every command: a remote store that does not answer (port 9, discard)."""
+    result = _cli("migrate", "--store", "http://127.0.0.1:9/sparql")
+    assert result.exit_code == 3
+    assert "unreachable" in result.output
