@@ -140,3 +140,18 @@ def test_an_unreachable_store_is_a_store_error(tmp_path):
     result = _cli("migrate", "--store", "http://127.0.0.1:9/sparql")
     assert result.exit_code == 3
     assert "unreachable" in result.output
+
+
+def test_an_entry_with_another_system_number_stops_the_run(tmp_path):
+    entry = f"{ID}membership/370502/DB37-T-9201-2024"
+    clash = tmp_path / "clash.trig"
+    clash.write_text(
+        f"<{GRAPH}> {{ <{entry}> a <{BPSS}SystemMembership> ; <{BPSS}memberOf> <{SYSTEM}> ; "
+        f"<{BPSS}memberStandard> <{ID}standard/DB37-T-9201-2024> ; "
+        f'<{BPSS}systemNumber> "BA-99" . }}\n', encoding="utf-8")
+    path = _loaded(tmp_path, OLD_STYLE, clash)
+    before = _quads(path)
+    result = _cli("migrate", "--store", str(path))
+    assert result.exit_code == 2, result.output
+    assert "already has systemNumber ['BA-99'], the standard says BA-01" in result.output
+    assert _quads(path) == before

@@ -9,8 +9,10 @@ graph, else the system whose ``bpss:hasSubSystem`` is its sub-system). ``apply``
 graph's new content in one replacement: the entry (type, memberOf, memberStandard, the moved
 triples, the standard's ``dcterms:source`` / ``bpss:isSynthetic`` as the entry's provenance),
 ``bpss:inSystem`` where it was missing, and the old triples gone. A standard whose system cannot
-be told, that is in two systems of one graph, or whose entry already holds a different value is
-a problem: then nothing at all is written. A second run finds nothing to do.
+be told, that is in two systems of one graph, or whose existing entry holds a different
+sub-system or system number is a problem: then nothing at all is written (a kind is added to the
+entry's kinds; two kinds are then the ``standard-kind`` finding). A second run finds nothing to
+do.
 """
 
 from __future__ import annotations
