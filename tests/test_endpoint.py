@@ -13,7 +13,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -22,7 +21,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
 
 from bpss_kg.config import Settings
-from bpss_kg.loading import load_sample
+from bpss_kg.loading import load_sample, sample_sources
 from bpss_kg.store import OxigraphStore
 from server import create_app
 
@@ -146,10 +145,12 @@ def test_post_form_with_dataset_parameters(base):
         "Content-Type": "application/x-www-form-urlencoded",
         "Accept": "application/sparql-results+json"})
     assert status == 200
-    # the county graph alone: as many triples as its sample file holds
-    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "county-370502.trig"
-    triples = {(q.subject, q.predicate, q.object)
-               for q in ox.parse(path=str(sample), format=ox.RdfFormat.TRIG)}
+    # the county graph alone: as many triples as the sample files put in it
+    county = ox.NamedNode("https://w3id.org/bpss-kg/graph/county/370502")
+    triples = {(q.subject, q.predicate, q.object) for source in sample_sources()
+               if source.path is not None and source.format == ox.RdfFormat.TRIG
+               for q in ox.parse(path=str(source.path), format=source.format)
+               if q.graph_name == county}
     assert json.loads(data)["results"]["bindings"][0]["n"]["value"] == str(len(triples))
     status, _, data = get(base, "/sparql", **{
         "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
