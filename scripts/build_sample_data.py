@@ -18,7 +18,15 @@ from pathlib import Path
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, XSD
 
-from bpss_kg.namespaces import BPSS, GRAPH, ID, NATIONAL_GRAPH, PREFIXES, SYNTHETIC_SOURCE
+from bpss_kg.namespaces import (
+    BPSS,
+    GRAPH,
+    ID,
+    NATIONAL_GRAPH,
+    PREFIXES,
+    SYNTHETIC_SOURCE,
+    membership,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "sample"
 QB = URIRef("http://purl.org/linked-data/cube#")
@@ -56,6 +64,13 @@ SUBSYSTEM_OF = {
     "assessment-evaluation": "monitoring-improvement", "service-improvement": "monitoring-improvement",
 }
 NAMED_ITEMS = range(1, 15)  # positions of the 14 items our sources name
+GBT_43507 = ID["standard/GB-T-43507-2023"]
+# Counties whose systems adopt GB/T 43507—2023, each placing it differently (synthetic):
+# county → (kind, sub-system, system number, member since).
+ADOPTS_43507 = {
+    "370502": ("basic-general", "baseline-indicator", "BA-15", "2024-03-01"),
+    "370214": ("assessment-evaluation", "monitoring-improvement", "MO-15", "2024-06-01"),
+}
 
 # (kinds, title zh stem, title en stem, items implemented)
 TOPICS = [
@@ -216,6 +231,26 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((sub, BPSS.subSystemType, kind(slug)))
         g.add((system, BPSS.hasSubSystem, sub))
         subsystems[slug] = sub
+
+    def member(std: URIRef, sub_slug: str | None, kinds: list[str], number: str | None,
+               adoption: URIRef = BPSS.OwnStandard, since: str | None = None) -> URIRef:
+        """The standard's entry in the county's table (GB/T 13016 明细表 row) and the
+        materialised bpss:inSystem shortcut."""
+        row = b.synthetic(membership(c.code, std), BPSS.SystemMembership)
+        g.add((row, BPSS.memberOf, system))
+        g.add((row, BPSS.memberStandard, std))
+        g.add((std, BPSS.inSystem, system))
+        if sub_slug:
+            g.add((row, BPSS.inSubSystem, subsystems[sub_slug]))
+        for k in kinds:
+            g.add((row, BPSS.standardKind, kind(k)))
+        if number:
+            g.add((row, BPSS.systemNumber, Literal(number)))
+        g.add((row, BPSS.adoption, adoption))
+        if since:
+            g.add((row, BPSS.memberSince, d(since)))
+        return row
+
     if "no-declared-items" in c.faults:
         b.fault("no-declared-items", system, "the system declares no national items")
     else:
@@ -225,6 +260,7 @@ def build_county(ds: Dataset, c: County) -> Builder:
     # local standards
     number = c.first_number
     standards: list[URIRef] = []
+    rows: list[URIRef] = []
     for index, (kinds, zh, en, items) in enumerate(TOPICS, start=1):
         sub_slug = SUBSYSTEM_OF[kinds[0]]
         if sub_slug not in subsystems and "missing-subsystem" in c.faults:
@@ -250,11 +286,8 @@ def build_county(ds: Dataset, c: County) -> Builder:
         b.label(std, f"{c.name}{zh}（合成示例）", None)
         g.add((std, BPSS.level, level("local")))
         g.add((std, BPSS.status, status(std_status)))
-        g.add((std, BPSS.systemNumber, Literal(f"{sub_slug[:2].upper()}-{index:02d}")))
-        g.add((std, BPSS.inSystem, system))
-        g.add((std, BPSS.inSubSystem, subsystems[sub_slug]))
-        for k in kinds:
-            g.add((std, BPSS.standardKind, kind(k)))
+        rows.append(member(std, sub_slug, kinds, f"{sub_slug[:2].upper()}-{index:02d}",
+                           since=f"{year}-04-15" if std_status == "in-force" else None))
         for n in items:
             g.add((std, BPSS.implementsItem, item(n)))
         g.add((std, BPSS.servesPrinciple, ID["concept/principle/target-clarity"]))
@@ -264,7 +297,7 @@ def build_county(ds: Dataset, c: County) -> Builder:
             g.add((std, BPSS.implementationDate, d(f"{year}-04-15")))
             g.add((std, BPSS.normativeReference, ID["standard/GB-T-43507-2023"]))
         standards.append(std)
-    provision, guarantee = standards[3], standards[7]
+    provision = standards[3]
 
     # planted faults on standards
     if "missing-issue-date" in c.faults:
@@ -275,8 +308,8 @@ def build_county(ds: Dataset, c: County) -> Builder:
         std = standards[5]
         b.fault("review-overdue", std, "issued 2019-03-15 and never reviewed (over five years before 2026-06-30)")
     if "standard-kind" in c.faults:
-        g.add((guarantee, BPSS.standardKind, kind("service-provision")))
-        b.fault("standard-kind", guarantee, "two kinds: 服务保障 and 服务提供")
+        g.add((rows[7], BPSS.standardKind, kind("service-provision")))
+        b.fault("standard-kind", rows[7], "the entry of the 服务保障 standard has two kinds: 服务保障 and 服务提供")
     if "local-number" in c.faults:
         std = standards[6]
         g.set((std, BPSS.standardNumber, Literal("DB32/T 4647—2025")))
@@ -292,9 +325,7 @@ def build_county(ds: Dataset, c: County) -> Builder:
     g.add((old, BPSS.level, level("local")))
     g.add((old, BPSS.status, status("superseded")))
     g.add((old, DCTERMS.issued, d(f"{old_year}-05-01")))
-    g.add((old, BPSS.inSystem, system))
-    g.add((old, BPSS.inSubSystem, subsystems["service-implementation"]))
-    g.add((old, BPSS.standardKind, kind("service-provision")))
+    member(old, "service-implementation", ["service-provision"], None, since=f"{old_year}-06-01")
     g.add((old, BPSS.issuedBy, ID[f"org/{c.province_code}0000/market-regulator"]))
     if "superseded-no-replacement" in c.faults:
         b.fault("superseded-no-replacement", old, "superseded standard naming no replacement")
@@ -309,11 +340,16 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((withdrawn, BPSS.level, level("local")))
         g.add((withdrawn, BPSS.status, status("withdrawn")))
         g.add((withdrawn, DCTERMS.issued, d("2015-03-01")))
-        g.add((withdrawn, BPSS.inSystem, system))
-        g.add((withdrawn, BPSS.inSubSystem, subsystems["service-implementation"]))
-        g.add((withdrawn, BPSS.standardKind, kind("service-guarantee")))
+        member(withdrawn, "service-implementation", ["service-guarantee"], None, since="2015-04-01")
         g.add((standards[8], BPSS.normativeReference, withdrawn))
         b.fault("cites-withdrawn", standards[8], f"cites the withdrawn {c.db_prefix} {c.first_number - 2}—2015")
+    if c.code in ADOPTS_43507:  # an adopted national standard, placed by this county
+        k, sub_slug, number_in_system, since = ADOPTS_43507[c.code]
+        member(GBT_43507, sub_slug, [k], number_in_system, BPSS.AdoptedStandard, since)
+        # the row of the county's table describes the adopted standard as a table import does
+        # (its real facts, as in the national graph)
+        for p, o in national_43507():
+            g.add((GBT_43507, p, o))
     if "empty-subsystem" in c.faults:
         b.fault("empty-subsystem", subsystems["monitoring-improvement"], "only draft and planned standards")
     if "uncovered-item" in c.faults:
@@ -331,9 +367,10 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((real, DCTERMS.issued, d("2021-10-28")))
         g.add((real, BPSS.implementationDate, d("2021-11-15")))
         g.add((real, BPSS.issuedBy, regulator))
-        g.add((real, BPSS.inSystem, system))
-        g.add((real, BPSS.inSubSystem, subsystems["monitoring-improvement"]))
-        g.add((real, BPSS.standardKind, kind("assessment-evaluation")))
+        real_row = member(real, "monitoring-improvement", ["assessment-evaluation"], None,
+                          since="2021-11-15")
+        g.add((real_row, RDFS.comment, Literal("归入评估评价类及纳入日期为本项目的合成分类。", lang="zh")))
+        g.add((real_row, RDFS.comment, Literal("The classification as assessment-evaluation and the date are bpss-kg's (synthetic).", lang="en")))
         g.add((real, DCTERMS.source, ID["source/book118-djg330424"]))
         g.add((real, RDFS.comment, Literal("真实的县级地方标准规范；归入评估评价类为本项目的分类。", lang="zh")))
         g.add((real, RDFS.comment, Literal("A real county-level document; its classification as assessment-evaluation is bpss-kg's.", lang="en")))
@@ -452,7 +489,58 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((act, BPSS.performedBy, gov if slug != "satisfaction-survey" else centre))
         g.add((act, DCTERMS.date, d("2024-11-30")))
         g.add((act, BPSS.result, Literal("总体达标（合成示例）", lang="zh")))
+
+    # responsibility for items in the county (issue 17 point 2; no source names these duties for
+    # the sample counties, so every assignment is synthetic)
+    for n, body in ((10, health), (4, education)):
+        duty = b.synthetic(ID[f"responsibility/{c.code}/{n:02d}"], BPSS.ResponsibilityAssignment)
+        b.label(duty, f"{c.name}第{n}项服务责任分工（合成示例）",
+                f"{c.name} responsibility for item {n} (synthetic sample)")
+        g.add((duty, BPSS.responsibleFor, item(n)))
+        g.add((duty, BPSS.responsibleBody, body))
+        g.add((duty, BPSS.responsibilityArea, county))
+        g.add((duty, BPSS.expenditureShare, Literal("县级按规定承担相应支出责任（合成示例）", lang="zh")))
+
+    # the county's own targets for 2025 (point 3), kept apart from the observed values
+    for slug, _zh, _en, _unit, baseline, direction, _item in INDICATORS:
+        latest = float(c.values[slug][1])
+        goal = (max(latest + 1.0, float(baseline)) if direction == "at-least"
+                else min(latest, float(baseline)))
+        target = b.synthetic(ID[f"target/{c.code}/{slug}/2025"], BPSS.IndicatorTarget)
+        b.label(target, f"{c.name}{_zh}2025年目标（合成示例）", f"{c.name} {_en} target 2025 (synthetic sample)")
+        g.add((target, BPSS.targetIndicator, ID[f"indicator/{slug}"]))
+        g.add((target, BPSS.targetValue, Literal(f"{goal:.1f}", datatype=XSD.decimal)))
+        g.add((target, BPSS.refArea, county))
+        g.add((target, BPSS.refYear, Literal("2025", datatype=XSD.gYear)))
+
+    # implementation of the vaccination specification by grassroots institutions (point 4)
+    clinic = b.synthetic(ID[f"org/{c.code}/township-clinic"], BPSS.GrassrootsInstitution, ORG.Organization)
+    b.label(clinic, f"{full}街道社区卫生服务中心（合成示例）", f"{c.name} community health centre (sample)")
+    g.add((clinic, BPSS.jurisdiction, county))
+    implementation = b.synthetic(ID[f"process/{c.code}/implementation/vaccination"], BPSS.Implementation)
+    b.label(implementation, f"{c.name}预防接种服务规范实施（合成示例）",
+            f"Implementation of {c.name} vaccination specification (synthetic sample)")
+    g.add((implementation, BPSS.implementedStandard, provision))
+    g.add((implementation, BPSS.implementationArea, county))
+    g.add((implementation, BPSS.implementingInstitution, centre))
+    g.add((implementation, BPSS.implementingInstitution, clinic))
+    g.add((implementation, BPSS.implementationTier, ID["concept/system-layer/institution"]))
+    channels = ("政府网站", "新媒体平台") + (("政府公报",) if c.province_code == "37" else ())
+    for channel in channels:
+        g.add((implementation, BPSS.publicationChannel, Literal(channel, lang="zh")))
+    g.add((implementation, BPSS.onNationalPlatform, Literal(c.province_code != "44")))
     return b
+
+
+def national_43507() -> list[tuple[URIRef, object]]:
+    """The real facts of GB/T 43507—2023 that a table row carries."""
+    return [(RDF.type, BPSS.Standard), (BPSS.standardNumber, Literal("GB/T 43507—2023")),
+            (DCTERMS.title, Literal("县域基本公共服务标准体系建设指南", lang="zh")),
+            (DCTERMS.title, Literal("Guidelines for the construction of county basic public service standard system", lang="en")),
+            (RDFS.label, Literal("县域基本公共服务标准体系建设指南", lang="zh")),
+            (BPSS.level, level("national-recommended")), (BPSS.status, status("in-force")),
+            (DCTERMS.issued, d("2023-12-28")), (BPSS.implementationDate, d("2023-12-28")),
+            (DCTERMS.source, ID["source/gbt43507-2023"])]
 
 
 def build_national(ds: Dataset) -> None:
@@ -506,6 +594,31 @@ def build_national(ds: Dataset) -> None:
         g.add((iri, DCTERMS.source, SYNTHETIC_SOURCE))
         g.add((iri, RDFS.comment, Literal("示例指标与基线（合成，非官方）：来源未给出国家基准值。", lang="zh")))
         g.add((iri, RDFS.comment, Literal("Sample indicator and baseline (synthetic, not official): no source gives a national baseline.", lang="en")))
+    build_baselines(g)
+
+
+# Dated national baselines (issue 17 point 3), all synthetic like the indicators: the 2023 edition's
+# value for every indicator, and an earlier (2021) value for two of them that the 2023 edition raised.
+EARLIER_BASELINES = {"child-vaccination-rate": "85", "maternal-management-rate": "80"}
+
+
+def build_baselines(g) -> None:  # type: ignore[no-untyped-def]
+    for slug, zh, en, _unit, baseline, _direction, _item in INDICATORS:
+        editions = [("2023", baseline, ID["list/national-2023"])]
+        if slug in EARLIER_BASELINES:
+            editions.insert(0, ("2021", EARLIER_BASELINES[slug], None))
+        for year, value, edition in editions:
+            iri = ID[f"baseline/{slug}/{year}"]
+            g.add((iri, RDF.type, BPSS.NationalBaseline))
+            g.add((iri, RDFS.label, Literal(f"{zh}国家基准（{year}年起，合成示例）", lang="zh")))
+            g.add((iri, RDFS.label, Literal(f"{en}: national baseline from {year} (synthetic sample)", lang="en")))
+            g.add((iri, BPSS.baselineFor, ID[f"indicator/{slug}"]))
+            g.add((iri, BPSS.baselineValue, Literal(value, datatype=XSD.decimal)))
+            g.add((iri, BPSS.validFromYear, Literal(year, datatype=XSD.gYear)))
+            if edition is not None:
+                g.add((iri, BPSS.baselineEdition, edition))
+            g.add((iri, BPSS.isSynthetic, Literal(True)))
+            g.add((iri, DCTERMS.source, SYNTHETIC_SOURCE))
 
 
 HEADER = """# SYNTHETIC SAMPLE DATA (合成示例数据，非官方) — built by scripts/build_sample_data.py.

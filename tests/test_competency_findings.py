@@ -204,8 +204,9 @@ def test_rules_inferred_rather_than_stated_in_their_source(store):
         ORDER BY ?kind""")
     assert [r["kind"] for r in got] == sorted([
         "agreement-parties", "below-baseline", "cites-withdrawn", "dangling-reference",
-        "date-range", "empty-subsystem", "local-addition", "local-number",
-        "missing-issue-date", "missing-label-zh", "no-declared-items", "process-order",
+        "date-range", "empty-subsystem", "legacy-classification", "local-addition",
+        "local-number", "membership-mismatch", "missing-issue-date", "missing-label-zh",
+        "no-declared-items", "process-order",
         "superseded-no-replacement", "uncovered-item", "value-form"])
 
 

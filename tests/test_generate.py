@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BPSS = "https://w3id.org/bpss-kg/def#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 COUNTY_PREFIX = "https://w3id.org/bpss-kg/graph/county/"
+DCT_SOURCE = "http://purl.org/dc/terms/source"
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,14 @@ def test_real_county_codes_and_everything_synthetic(generated):
              and q.predicate.value == RDF_TYPE}
     marked = {q.subject.value for q in quads if q.predicate.value == BPSS + "isSynthetic"
               and q.object.value == "true"}
-    assert typed <= marked
+    # the one real standard: GB/T 43507—2023, which every county's table lists as adopted
+    real_standard = "https://w3id.org/bpss-kg/id/standard/GB-T-43507-2023"
+    assert typed - marked == {real_standard}
+    assert any(q.subject.value == real_standard and q.predicate.value == DCT_SOURCE
+               and q.object.value.endswith("/source/gbt43507-2023") for q in quads)
+    entries = {q.subject.value for q in quads if q.predicate.value == BPSS + "memberStandard"
+               and q.object.value == real_standard}
+    assert len(entries) == manifest.counties and entries <= marked
 
 
 def test_trig_output_and_bad_extension(tmp_path):

@@ -142,7 +142,8 @@ def test_standards_per_kind(store):
 
 def test_counties_by_province(store):
     got = {r["county"]: r["standards"] for r in rows(store, "counties-by-province")}
-    assert got == {"place/330424": "16", "place/370214": "16", "place/370502": "15",
+    # 370214 and 370502 adopt GB/T 43507—2023 into their systems (one more standard each)
+    assert got == {"place/330424": "16", "place/370214": "17", "place/370502": "16",
                    "place/370503": "12", "place/440104": "15"}
 
 
@@ -187,7 +188,8 @@ def test_county_indicators(store):
 def test_county_system_overview(store):
     got = {r["subsystem"].rsplit("/", 1)[1]: (r["standards"], r["inForceStandards"])
            for r in rows(store, "county-system-overview", county="370502")}
-    assert got == {"baseline-indicator": ("3", "3"), "service-implementation": ("9", "8"),
+    # 370502 places the adopted GB/T 43507—2023 in 基准指标 (basic-general): 3 local + 1
+    assert got == {"baseline-indicator": ("4", "4"), "service-implementation": ("9", "8"),
                    "monitoring-improvement": ("3", "3")}
 
 

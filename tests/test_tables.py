@@ -161,7 +161,9 @@ def test_xlsx_with_merged_title_rows_and_header_variants(fresh):
     # level from the number; sub-system from the kind when the cell is empty
     assert (new, BPSS.level, ID["concept/standard-level/local"]) in g
     old = _std("DB37-T-4700-2016")
-    assert (old, BPSS.inSubSystem, ID["system/county/370502/service-implementation"]) in g
+    assert (_entry(old), BPSS.inSubSystem, ID["system/county/370502/service-implementation"]) \
+        in g
+    assert (old, BPSS.inSubSystem, None) not in g  # on the entry, not the standard
     planned = ID["standard/county/370502/JC-301"]
     assert (planned, BPSS.status, ID["concept/standard-status/planned"]) in g
     obs = ID["observation/370502/elderly-health-management-rate/2024"]
@@ -181,8 +183,47 @@ def test_gbk_csv_with_title_row_equals_utf8_csv(fresh, tmp_path):
     g = graphs[2]
     assert (_std("DB37-T-4902-2024"), BPSS.implementationDate,
             Literal("2024-06-01", datatype=XSD.date)) in g
-    assert (_std("DB37-T-4902-2024"), BPSS.inSubSystem,
+    assert (_entry(_std("DB37-T-4902-2024")), BPSS.inSubSystem,
             ID["system/county/370502/service-implementation"]) in g
+
+
+def _entry(standard_iri: URIRef) -> URIRef:
+    return ID[f"membership/{COUNTY}/{str(standard_iri).rsplit('/standard/', 1)[1]}"]
+
+
+def test_each_row_becomes_the_standards_entry_in_the_system(fresh):
+    """A row is the standard's entry (bpss:SystemMembership) in the county's system: kind,
+    sub-system, system number, 纳入方式 (采用 / 自制; empty → nothing guessed) and 纳入日期."""
+    preview = import_table(fresh, TABLES / "adoption.csv", COUNTY)
+    assert preview.ok, [str(p) for p in preview.problems]
+    g = graph_of(fresh, GRAPH)
+    system = ID[f"system/county/{COUNTY}"]
+    gbt, own, silent = (_std("GB-T-43507-2023"), _std("DB37-T-4901-2023"),
+                        _std("DB37-T-4902-2024"))
+    entry = _entry(gbt)
+    assert set(g.predicate_objects(entry)) == {
+        (RDF.type, BPSS.SystemMembership), (BPSS.memberOf, system), (BPSS.memberStandard, gbt),
+        (BPSS.standardKind, ID["concept/standard-kind/basic-general"]),
+        (BPSS.inSubSystem, ID[f"system/county/{COUNTY}/baseline-indicator"]),
+        (BPSS.systemNumber, Literal("BA-15")), (BPSS.adoption, BPSS.AdoptedStandard),
+        (BPSS.memberSince, Literal("2024-03-01", datatype=XSD.date))}
+    assert (gbt, BPSS.inSystem, system) in g
+    assert (_entry(own), BPSS.adoption, BPSS.OwnStandard) in g
+    assert (_entry(own), BPSS.memberSince, None) not in g
+    assert (_entry(silent), BPSS.adoption, None) not in g
+    assert (_entry(silent), BPSS.standardKind, ID["concept/standard-kind/service-provision"]) in g
+    for standard_iri in (gbt, own, silent):
+        for legacy in (BPSS.standardKind, BPSS.inSubSystem, BPSS.systemNumber):
+            assert (standard_iri, legacy, None) not in g
+
+
+def test_bad_adoption_and_member_since_are_reported(fresh):
+    before = _dump(fresh)
+    preview = import_table(fresh, TABLES / "adoption-bad.csv", COUNTY)
+    assert not preview.ok
+    where = {(p.row, p.column, p.value) for p in preview.problems}
+    assert where == {(2, "纳入方式", "借用"), (2, "纳入日期", "2024-13-01")}
+    assert _dump(fresh) == before
 
 
 def test_indicators_from_a_second_file(fresh):
@@ -301,7 +342,12 @@ def test_export_cli_writes_the_table(sample_store, tmp_path, runner):
     sheet = load_workbook(out)["标准明细表"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     numbers = {row[3] for row in rows}
-    assert "DB37/T 4604—2022" in numbers and len(rows) == 15
+    # 14 local standards, the superseded one and the adopted GB/T 43507—2023
+    assert {"DB37/T 4604—2022", "GB/T 43507—2023"} <= numbers and len(rows) == 16
+    header = [c.value for c in sheet[2]]
+    gbt = next(row for row in rows if row[3] == "GB/T 43507—2023")
+    assert (gbt[header.index("标准体系编号")], gbt[header.index("标准类别")],
+            gbt[header.index("纳入方式")]) == ("BA-15", "基础通用标准", "采用")
     assert runner.invoke(app, ["export", "--format", "xlsx", "--out", str(out), "--store",
                                str(sample_store)]).exit_code == 2
     ttl = tmp_path / "c.ttl"

@@ -167,7 +167,8 @@ def test_labels_from_the_data_are_escaped(base: str) -> None:
 def test_county_dashboard_shows_tree_coverage_indicators_agreements_findings(base: str) -> None:
     text = text_of(get(base, "/county/370502")[2])
     assert "东营区 县域看板 370502" in text
-    assert "基准指标 4 项标准，3 项现行" in text
+    # 3 local standards, the adopted GB/T 43507—2023 (issue 17) and the draft XSS test standard
+    assert "基准指标 5 项标准，4 项现行" in text
     assert "服务实施 9 项标准，8 项现行" in text
     assert "7.2 服务提供标准 5" in text
     assert "东营区预防接种服务规范（旧版，合成示例） DB37/T 4600—2016 被代替" in text
@@ -179,7 +180,7 @@ def test_county_dashboard_shows_tree_coverage_indicators_agreements_findings(bas
     assert "违规 ProposalComplete 东营区预防接种服务规范立项（合成示例） " \
            "立项缺少同级政府的配套保障措施" in text
     english = text_of(get(base, "/county/370502?lang=en")[2])
-    assert "Baseline and indicators 4 standards, 3 in force" in english
+    assert "Baseline and indicators 5 standards, 4 in force" in english
     assert "Violation ProposalComplete" in english
 
 

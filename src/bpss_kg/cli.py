@@ -539,6 +539,62 @@ def county_report(
     out.print(f"wrote {out_file} ({len(data):,} bytes)")
 
 
+@app.command()
+def migrate(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write "
+                                          "nothing")] = False,
+    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    store: StoreOption = None,
+) -> None:
+    """Move kind, sub-system and system number of older data from the standard to its entry in
+    the system (bpss:SystemMembership), graph by graph; exit 0 done or nothing to do, 2 a
+    standard that cannot be migrated (nothing written), 3 store error."""
+    from .migrate import GraphPlan
+    from .migrate import migrate as run_migrate
+
+    if output_format not in ("text", "json"):
+        fail(BadInput(f"unknown format {output_format!r} (text or json)"))
+    with opened_store(store, read=dry_run, how_to_write="stop the server, then run "
+                      "`bpss-kg migrate` (it writes every county graph)") as db:
+        def through_gate(graph_plan: GraphPlan, do: Callable[[], None]) -> None:
+            _audited(db, "cli migrate", {graph_plan.graph}, do)
+
+        try:
+            found = run_migrate(db, dry_run=dry_run, write=through_gate)
+        except BpssError as error:
+            fail(error)
+        if found.graphs and not dry_run and not found.problems:
+            from .derived import bring_up_to_date
+
+            bring_up_to_date(db, summaries=False)
+            _refresh_summaries(db)
+    done = not dry_run and not found.problems
+    if output_format == "json":
+        sys.stdout.write(json.dumps({"dry_run": dry_run, "written": done and bool(found.graphs),
+                                     "graphs": [g.summary() for g in found.graphs],
+                                     "problems": found.problems}, ensure_ascii=False, indent=1)
+                         + "\n")
+    else:
+        for problem in found.problems:
+            err.print(f"cannot migrate: {problem}", markup=False, highlight=False,
+                      soft_wrap=True)
+        verb = "would move" if dry_run or found.problems else "moved"
+        for g in found.graphs:
+            out.print(f"{g.graph}: {verb} the classification of {g.standards} standard(s) to "
+                      f"their entries ({g.entries_created} new, {g.triples_moved} triple(s) "
+                      f"moved, {g.in_system_added} bpss:inSystem added; +{len(g.new_triples)} "
+                      f"−{len(g.old_triples)} triples)", markup=False, highlight=False,
+                      soft_wrap=True)
+        if found.nothing_to_do:
+            out.print("nothing to migrate: no standard carries kind, sub-system or system "
+                      "number itself", markup=False, highlight=False)
+        elif found.problems:
+            err.print(f"{len(found.problems)} problem(s); nothing was written", markup=False,
+                      highlight=False)
+    if found.problems:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
 @app.command("backup")
 def backup_store(
     target: Annotated[Path, typer.Argument(metavar="FOLDER", help="A new folder for the backup")],

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from . import resources
 from .errors import BadInput, Location
 from .loading import ontology_sources
-from .namespaces import BPSS, GRAPH, ID, NATIONAL_GRAPH, SYNTHETIC_SOURCE
+from .namespaces import BPSS, GRAPH, ID, NATIONAL_GRAPH, SYNTHETIC_SOURCE, membership
 from .national_list import ITEM_COUNT, build_divisions, build_national_list
 
 FAULT_KINDS = (
@@ -36,6 +36,8 @@ FAULT_KINDS = (
     "proposal-incomplete", "drafting-incomplete", "division-code", "date-range",
     "missing-label-zh",
 )
+ADOPTED_43507_KINDS = ("basic-general", "assessment-evaluation", "service-improvement")
+"""Kinds a county may give the adopted GB/T 43507—2023 in its system (synthetic)."""
 FAULT_RATE = 0.02
 """Share of counties that receive each fault kind (each faulty county gets exactly one)."""
 
@@ -159,6 +161,24 @@ class _CountyWriter:
     def mark(self, focus: ox.NamedNode) -> None:
         self.focus = focus.value
 
+    def member(self, std: ox.NamedNode, system: ox.NamedNode, sub: ox.NamedNode, kind: str,
+               position: str | None, adoption: object = BPSS.OwnStandard,
+               since: str | None = None) -> ox.NamedNode:
+        """The standard's entry in the county's table (GB/T 13016 明细表 row), holding kind,
+        sub-system and system number, and the materialised ``bpss:inSystem`` shortcut."""
+        row = self.thing(membership(self.code, std.value), BPSS.SystemMembership)
+        self.add(row, BPSS.memberOf, system)
+        self.add(row, BPSS.memberStandard, std)
+        self.add(std, BPSS.inSystem, system)
+        self.add(row, BPSS.inSubSystem, sub)
+        self.add(row, BPSS.standardKind, _b(ID[f"concept/standard-kind/{kind}"]))
+        if position is not None:
+            self.add(row, BPSS.systemNumber, _typed(position, "string"))
+        self.add(row, BPSS.adoption, _b(adoption))
+        if since is not None:
+            self.add(row, BPSS.memberSince, _date(since))
+        return row
+
     def build(self) -> list[ox.Quad]:
         code, name, fault, rng = self.code, self.row["name"], self.fault, self.rng
         county = _b(ID[f"place/{code}"])
@@ -211,6 +231,7 @@ class _CountyWriter:
         kinds = [k for k in KINDS for _ in range(2)] + extra
         kinds = [k for k in kinds if KINDS[k][0] in subs]
         standards: list[tuple[ox.NamedNode, str, str]] = []
+        rows: dict[str, ox.NamedNode] = {}
         uncovered = 12 if fault == "uncovered-item" else None
         for index, kind in enumerate(sorted(kinds, key=list(KINDS).index), start=1):
             sub_slug, kind_zh = KINDS[kind]
@@ -227,10 +248,8 @@ class _CountyWriter:
             self.add(std, RDFS_LABEL, _zh(title))
             self.add(std, BPSS.level, _b(ID["concept/standard-level/local"]))
             position = f"{sub_slug[:2].upper()}-{index:03d}"
-            self.add(std, BPSS.systemNumber, _typed(position, "string"))
-            self.add(std, BPSS.inSystem, system)
-            self.add(std, BPSS.inSubSystem, subs[sub_slug])
-            self.add(std, BPSS.standardKind, _b(ID[f"concept/standard-kind/{kind}"]))
+            rows[std.value] = self.member(std, system, subs[sub_slug], kind, position,
+                                          since=None if planned else f"{year}-04-15")
             self.add(std, BPSS.issuedBy, _b(ID[f"org/{province}0000/market-regulator"]))
             if planned:
                 self.add(std, BPSS.status, _b(ID["concept/standard-status/planned"]))
@@ -258,8 +277,8 @@ class _CountyWriter:
         in_force = [s for s, k, _ in standards if KINDS[k][0] != "monitoring-improvement"]
         if fault == "standard-kind":
             second_kind = _b(ID["concept/standard-kind/service-provision"])
-            self.add(guarantee, BPSS.standardKind, second_kind)
-            self.mark(guarantee)
+            self.add(rows[guarantee.value], BPSS.standardKind, second_kind)
+            self.mark(rows[guarantee.value])
         elif fault == "local-number":
             target = in_force[2]
             self.quads = [q for q in self.quads if not (
@@ -286,9 +305,8 @@ class _CountyWriter:
         self.add(old, BPSS.level, _b(ID["concept/standard-level/local"]))
         self.add(old, BPSS.status, _b(ID["concept/standard-status/superseded"]))
         self.add(old, DCT + "issued", _date("2016-05-01"))
-        self.add(old, BPSS.inSystem, system)
-        self.add(old, BPSS.inSubSystem, subs["service-implementation"])
-        self.add(old, BPSS.standardKind, _b(ID["concept/standard-kind/service-provision"]))
+        self.member(old, system, subs["service-implementation"], "service-provision", None,
+                    since="2016-06-01")
         if fault == "superseded-no-replacement":
             self.mark(old)
         else:
@@ -304,11 +322,23 @@ class _CountyWriter:
             self.add(gone, BPSS.level, _b(ID["concept/standard-level/local"]))
             self.add(gone, BPSS.status, _b(ID["concept/standard-status/withdrawn"]))
             self.add(gone, DCT + "issued", _date("2015-03-01"))
-            self.add(gone, BPSS.inSystem, system)
-            self.add(gone, BPSS.inSubSystem, subs["service-implementation"])
-            self.add(gone, BPSS.standardKind, _b(ID["concept/standard-kind/service-guarantee"]))
+            self.member(gone, system, subs["service-implementation"], "service-guarantee", None,
+                        since="2015-04-01")
             self.add(guarantee, BPSS.normativeReference, gone)
             self.mark(guarantee)
+        # every county adopts GB/T 43507—2023 and places it its own way (kind and number differ
+        # between counties; chosen from the code, so no random draw shifts the rest)
+        kind_43507 = ADOPTED_43507_KINDS[int(code) % len(ADOPTED_43507_KINDS)]
+        sub_43507 = KINDS[kind_43507][0]
+        if sub_43507 not in subs or (fault == "empty-subsystem"
+                                     and sub_43507 == "monitoring-improvement"):
+            kind_43507, sub_43507 = "basic-general", "baseline-indicator"
+        gbt = _b(ID["standard/GB-T-43507-2023"])
+        self.member(gbt, system, subs[sub_43507], kind_43507,
+                    f"{sub_43507[:2].upper()}-{len(standards) + 1:03d}", BPSS.AdoptedStandard,
+                    "2024-03-01")
+        for p, o in _gbt43507_facts():  # the county's table row describes it, as import writes
+            self.add(gbt, p, o)
         # local list
         local_list = self.thing(ID[f"list/county/{code}"], BPSS.LocalServiceList)
         self.labels(local_list, f"{name}基本公共服务清单（合成）",
@@ -410,6 +440,34 @@ class _CountyWriter:
             self.add(act, BPSS.evaluates, system)
             self.add(act, BPSS.performedBy, orgs["government"])
             self.add(act, DCT + "date", _date("2024-11-30"))
+        # responsibility, targets and implementation (issue 17 points 2-4), all synthetic
+        duty = self.thing(ID[f"responsibility/{code}/10"], BPSS.ResponsibilityAssignment)
+        self.labels(duty, f"{name}第10项服务责任分工（合成）",
+                    f"{name} responsibility for item 10 (synthetic)")
+        self.add(duty, BPSS.responsibleFor, _b(ID["list/national-2023/item/10"]))
+        self.add(duty, BPSS.responsibleBody, orgs["health-bureau"])
+        self.add(duty, BPSS.responsibilityArea, county)
+        self.add(duty, BPSS.expenditureShare, _zh("县级按规定承担相应支出责任（合成）"))
+        for indicator in INDICATORS:
+            slug, baseline, direction = indicator[0], indicator[4], indicator[5]
+            goal = baseline + 2.0 if direction == "at-least" else max(1.0, baseline - 2.0)
+            target = self.thing(ID[f"target/{code}/{slug}/2025"], BPSS.IndicatorTarget)
+            self.labels(target, f"{name}{indicator[1]}2025年目标（合成）",
+                        f"{name} {slug} target 2025 (synthetic)")
+            self.add(target, BPSS.targetIndicator, _b(ID[f"indicator/{slug}"]))
+            self.add(target, BPSS.targetValue, _typed(f"{goal:.1f}", "decimal"))
+            self.add(target, BPSS.refArea, county)
+            self.add(target, BPSS.refYear, _typed("2025", "gYear"))
+        implementation = self.thing(ID[f"process/{code}/implementation/i1"], BPSS.Implementation)
+        self.labels(implementation, f"{name}标准实施（合成）",
+                    f"{name} standard implementation (synthetic)")
+        self.add(implementation, BPSS.implementedStandard, provision)
+        self.add(implementation, BPSS.implementationArea, county)
+        self.add(implementation, BPSS.implementingInstitution, orgs["service-centre"])
+        self.add(implementation, BPSS.implementationTier,
+                 _b(ID["concept/system-layer/institution"]))
+        self.add(implementation, BPSS.publicationChannel, _zh("政府网站"))
+        self.add(implementation, BPSS.onNationalPlatform, TRUE)
         return self.quads
 
 
@@ -468,16 +526,9 @@ def _national_quads() -> Iterator[ox.Quad]:
         lines = sorted(graph.serialize(format="nt", encoding="utf-8").splitlines())
         for line in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES):
             yield ox.Quad(stable(line.subject), line.predicate, stable(line.object), national)
-    gbt43507 = ("GB/T 43507—2023", "县域基本公共服务标准体系建设指南", "2023-12-28")
-    for number, zh, date in (gbt43507,):
-        std = _b(ID["standard/GB-T-43507-2023"])
-        for p, o in ((RDF_TYPE, _b(BPSS.Standard)), (_b(BPSS.standardNumber), ox.Literal(number)),
-                     (_n(DCT + "title"), _zh(zh)), (RDFS_LABEL, _zh(zh)),
-                     (_b(BPSS.status), _b(ID["concept/standard-status/in-force"])),
-                     (_b(BPSS.level), _b(ID["concept/standard-level/national-recommended"])),
-                     (_n(DCT + "issued"), _date(date)),
-                     (_n(DCT + "source"), _b(ID["source/gbt43507-2023"]))):
-            yield ox.Quad(std, p, o, national)
+    std = _b(ID["standard/GB-T-43507-2023"])
+    for p, o in _gbt43507_facts():
+        yield ox.Quad(std, p, o, national)
     for slug, zh, en, unit, baseline, direction, item in INDICATORS:
         ind = _b(ID[f"indicator/{slug}"])
         for p, o in ((RDF_TYPE, _b(BPSS.Indicator)), (RDFS_LABEL, _zh(zh)), (RDFS_LABEL, _en(en)),
@@ -489,6 +540,27 @@ def _national_quads() -> Iterator[ox.Quad]:
                      (_b(BPSS.isPlaceholder), TRUE), (_b(BPSS.isSynthetic), TRUE),
                      (_n(DCT + "source"), _b(SYNTHETIC_SOURCE))):
             yield ox.Quad(ind, p, o, national)
+        # the 2023 edition's baseline as a dated NationalBaseline (issue 17 point 3)
+        dated = _b(ID[f"baseline/{slug}/2023"])
+        for p, o in ((RDF_TYPE, _b(BPSS.NationalBaseline)),
+                     (RDFS_LABEL, _zh(f"{zh}国家基准（2023年起，合成）")),
+                     (_b(BPSS.baselineFor), ind),
+                     (_b(BPSS.baselineValue), _typed(f"{baseline:.1f}", "decimal")),
+                     (_b(BPSS.baselineEdition), _b(ID["list/national-2023"])),
+                     (_b(BPSS.validFromYear), _typed("2023", "gYear")),
+                     (_b(BPSS.isSynthetic), TRUE), (_n(DCT + "source"), _b(SYNTHETIC_SOURCE))):
+            yield ox.Quad(dated, p, o, national)
+
+
+def _gbt43507_facts() -> list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]:
+    """The real facts of GB/T 43507—2023 (national graph, and each adopting county's row)."""
+    zh = "县域基本公共服务标准体系建设指南"
+    return [(RDF_TYPE, _b(BPSS.Standard)), (_b(BPSS.standardNumber), ox.Literal("GB/T 43507—2023")),
+            (_n(DCT + "title"), _zh(zh)), (RDFS_LABEL, _zh(zh)),
+            (_b(BPSS.status), _b(ID["concept/standard-status/in-force"])),
+            (_b(BPSS.level), _b(ID["concept/standard-level/national-recommended"])),
+            (_n(DCT + "issued"), _date("2023-12-28")),
+            (_n(DCT + "source"), _b(ID["source/gbt43507-2023"]))]
 
 
 def _regulator_quads(provinces: list[tuple[str, str]]) -> Iterator[ox.Quad]:

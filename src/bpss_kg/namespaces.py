@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from rdflib import Namespace
@@ -69,6 +70,20 @@ def normalise_standard_number(number: str) -> str:
 def standard(number: str):
     """A numbered standard's IRI."""
     return ID[f"standard/{normalise_standard_number(number)}"]
+
+
+def membership(county_code: str, standard_iri: str):
+    """The entry (``bpss:SystemMembership``) of a standard in a county's system:
+    ``membership/{county}/{standard-slug}``, the slug being the standard IRI's path after
+    ``/id/standard/`` with ``/`` replaced by ``-`` (one entry per system and standard). A
+    standard with an IRI of another form (pinned in a table) gets ``iri-`` and a digest."""
+    prefix = str(ID) + "standard/"
+    text = str(standard_iri)
+    if text.startswith(prefix) and len(text) > len(prefix):
+        slug = text[len(prefix):].replace("/", "-")
+    else:
+        slug = "iri-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return ID[f"membership/{county_code}/{slug}"]
 
 
 def concept(scheme: str, slug: str):

@@ -13,11 +13,12 @@ _TRIPLES_PER_GRAPH = """
 SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g
 """
 _DEFAULT_GRAPH_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# a standard counts in every sub-system its entries in some system place it in (kind per entry)
 _STANDARDS_PER_SUBSYSTEM = """
 PREFIX bpss: <https://w3id.org/bpss-kg/def#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?subsystem ?label (COUNT(DISTINCT ?std) AS ?n) WHERE {
-  ?std a bpss:Standard ; bpss:standardKind ?kind .
+  ?entry bpss:memberStandard ?std ; bpss:standardKind ?kind .
   ?kind skos:broader ?subsystem .
   OPTIONAL { ?subsystem skos:prefLabel ?label FILTER(lang(?label) = "zh") }
 } GROUP BY ?subsystem ?label ORDER BY ?subsystem

@@ -47,8 +47,10 @@ SELECT ?county ?standard ?number ?systemNumber ?kind ?status ?of ?label WHERE {
   ?system a bpss:CountyStandardSystem ; bpss:forDivision ?county .
   ?standard bpss:inSystem ?system .
   OPTIONAL { ?standard bpss:standardNumber ?number }
-  OPTIONAL { ?standard bpss:systemNumber ?systemNumber }
-  OPTIONAL { ?standard bpss:standardKind ?kind }
+  OPTIONAL { ?entry bpss:memberOf ?system ; bpss:memberStandard ?standard ;
+                    bpss:systemNumber ?systemNumber }
+  OPTIONAL { ?kindEntry bpss:memberOf ?system ; bpss:memberStandard ?standard ;
+                        bpss:standardKind ?kind }
   OPTIONAL { ?standard bpss:status ?status }
   OPTIONAL {
     { ?standard dcterms:title ?label BIND(?standard AS ?of) }

@@ -16,8 +16,12 @@ from ..tables.columns import STANDARD_COLUMNS
 from ..tables.writing import county_standard_rows
 
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
-_DATATYPES = {"row_no": "integer", "issued": "date", "implemented": "date", "reviewed": "date"}
+_DATATYPES = {"row_no": "integer", "issued": "date", "implemented": "date", "reviewed": "date",
+              "member_since": "date"}
+# A row is the standard's entry in the county's system (bpss:SystemMembership): systemNumber and
+# memberSince are the entry's properties; title, number and dates are its standard's.
 _PROPERTIES = {
+    "member_since": str(BPSS.memberSince),
     "system_number": str(BPSS.systemNumber),
     "title": "http://purl.org/dc/terms/title",
     "number": str(BPSS.standardNumber),

@@ -16,7 +16,7 @@ from typing import TypeVar
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, QB, RDF, RDFS, XSD
 
-from ..namespaces import BPSS, ID, county_system, national_item, place, standard
+from ..namespaces import BPSS, ID, county_system, membership, national_item, place, standard
 from .cells import (
     CellError,
     a_date,
@@ -48,6 +48,25 @@ _SAFE_SYSTEM_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _SOURCE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _LOCAL_ITEM = re.compile(r"^(?:地方|L)(\d{1,4})$", re.IGNORECASE)
 _IRI = re.compile(r"^https?://\S+$")
+
+
+ADOPTION_VALUES = {
+    "采用": BPSS.AdoptedStandard, "采用标准": BPSS.AdoptedStandard, "引用": BPSS.AdoptedStandard,
+    "adopted": BPSS.AdoptedStandard, "adoptedstandard": BPSS.AdoptedStandard,
+    "自制": BPSS.OwnStandard, "自制标准": BPSS.OwnStandard, "自行制定": BPSS.OwnStandard,
+    "自定": BPSS.OwnStandard, "own": BPSS.OwnStandard, "ownstandard": BPSS.OwnStandard,
+}
+"""Values of 纳入方式 (loosely compared); an empty cell writes no adoption (not guessed)."""
+
+
+def adoption_of(value: object) -> URIRef | None:
+    """采用 / 自制 (or a synonym) → bpss:AdoptedStandard / bpss:OwnStandard; None when empty."""
+    if is_empty(value):
+        return None
+    found = ADOPTION_VALUES.get(loose(text(value)).replace(" ", ""))
+    if found is None:
+        raise CellError("应填“采用”或“自制”", "expected 采用 (adopted) or 自制 (own)")
+    return found
 
 
 @dataclass
@@ -273,7 +292,9 @@ def _build_standards(header: _Header, ref: Reference, built: Built) -> None:
             else:
                 row.problem("subsystem", None, "标准类别分属不同子体系，请填写子体系",
                             "the kinds belong to different sub-systems; fill in 子体系")
-        dates = {key: row.parse(key, a_date) for key in ("issued", "implemented", "reviewed")}
+        dates = {key: row.parse(key, a_date)
+                 for key in ("issued", "implemented", "reviewed", "member_since")}
+        adoption = row.parse("adoption", adoption_of)
         items = _items(row, ref)
         supersedes = _numbers(row, "supersedes")
         references = _numbers(row, "references")
@@ -292,19 +313,37 @@ def _build_standards(header: _Header, ref: Reference, built: Built) -> None:
             g.add((s, DCTERMS.title, Literal(text(row.raw("title_en")), lang="en")))
         if number_value:
             g.add((s, BPSS.standardNumber, Literal(number_value)))
-        if system_number:
-            g.add((s, BPSS.systemNumber, Literal(system_number)))
+        # the row itself: the standard's entry in this system (kind, sub-system, number, …)
+        entry = membership(code, s)
+        g.add((entry, RDF.type, BPSS.SystemMembership))
+        g.add((entry, BPSS.memberOf, system))
+        g.add((entry, BPSS.memberStandard, s))
         g.add((s, BPSS.inSystem, system))
+        if system_number:
+            g.add((entry, BPSS.systemNumber, Literal(system_number)))
         if subsystem is not None:
             sub = ID[f"system/county/{code}/{subsystem.slug}"]
-            g.add((s, BPSS.inSubSystem, sub))
+            g.add((entry, BPSS.inSubSystem, sub))
             if sub not in built.subsystems:
                 built.subsystems.add(sub)
                 g.add((system, BPSS.hasSubSystem, sub))
                 g.add((sub, RDF.type, BPSS.SubSystem))
                 g.add((sub, BPSS.subSystemType, subsystem.iri))
         for kind in kinds:
-            g.add((s, BPSS.standardKind, kind.iri))
+            g.add((entry, BPSS.standardKind, kind.iri))
+        if adoption is not None:
+            g.add((entry, BPSS.adoption, adoption))
+        if dates["member_since"] is not None:
+            g.add((entry, BPSS.memberSince,
+                   Literal(dates["member_since"].isoformat(), datatype=XSD.date)))
+        # an entry already in the store keeps its provenance (not a table column); a new one
+        # takes the row's
+        if (entry, DCTERMS.source, None) not in ref.current \
+                and (entry, BPSS.isSynthetic, None) not in ref.current:
+            for source_iri in sources:
+                g.add((entry, DCTERMS.source, source_iri))
+            if synthetic is not None:
+                g.add((entry, BPSS.isSynthetic, Literal(synthetic)))
         g.add((s, BPSS.status, status.iri))
         if level is not None:
             g.add((s, BPSS.level, level.iri))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from ..namespaces import BPSS, ID, standard
+from ..namespaces import BPSS, ID, county_system, standard
 from ..store.base import Store
 from .reference import Reference, reference_for
 from .tablepart import table_part
@@ -76,9 +76,15 @@ def _standard_rows(part: Graph, county: str, ref: Reference,
         concept = vocab.by_iri(iri)
         return concept.zh if concept else str(iri)
 
+    system = county_system(county)
+    entries = {part.value(e, BPSS.memberStandard): e for e in part.subjects(BPSS.memberOf, system)}
+    adoption_text = {BPSS.AdoptedStandard: "采用", BPSS.OwnStandard: "自制"}
     rows = []
     for s in set(part.subjects(RDF.type, BPSS.Standard)):
-        sub = part.value(s, BPSS.inSubSystem)
+        # kind, sub-system and number come from the standard's entry in this system; older
+        # data (not migrated) has them on the standard itself
+        row_of = entries.get(s, s)
+        sub = part.value(row_of, BPSS.inSubSystem)
         slug = str(sub)[len(sub_prefix):] if sub is not None and str(sub).startswith(
             sub_prefix) else None
         issuer = part.value(s, BPSS.issuedBy)
@@ -86,7 +92,7 @@ def _standard_rows(part: Graph, county: str, ref: Reference,
                          if isinstance(t, Literal) and t.language == "en"), "")
         synthetic = part.value(s, BPSS.isSynthetic)
         rows.append({
-            "system_number": str(part.value(s, BPSS.systemNumber) or ""),
+            "system_number": str(part.value(row_of, BPSS.systemNumber) or ""),
             "title": _zh(part, s, DCTERMS.title),
             "number": str(part.value(s, BPSS.standardNumber) or ""),
             "level": label(part.value(s, BPSS.level)),
@@ -95,7 +101,9 @@ def _standard_rows(part: Graph, county: str, ref: Reference,
                                          for o in part.objects(s, BPSS.supersedes))),
             "notes": _zh(part, s, RDFS.comment),
             "subsystem": by_slug[slug].zh if slug in by_slug else (str(sub) if sub else ""),
-            "kind": _joined(sorted(label(k) for k in part.objects(s, BPSS.standardKind))),
+            "kind": _joined(sorted(label(k) for k in part.objects(row_of, BPSS.standardKind))),
+            "adoption": adoption_text.get(part.value(row_of, BPSS.adoption), ""),  # type: ignore[arg-type]
+            "member_since": _date(part, row_of, BPSS.memberSince),
             "items": _joined(sorted(item_text(i) for i in part.objects(s, BPSS.implementsItem))),
             "status": label(part.value(s, BPSS.status)),
             "issuer": (ref.label(issuer) or ref.label(issuer, "en") or "") if issuer else "",
@@ -107,8 +115,8 @@ def _standard_rows(part: Graph, county: str, ref: Reference,
                                          for o in part.objects(s, BPSS.normativeReference))),
             "source": _joined(sorted(_source_text(o) for o in part.objects(s, DCTERMS.source))),
             "synthetic": "" if synthetic is None else ("是" if synthetic.toPython() else "否"),
-            "iri": "" if s == _derived_iri(part, s, county) else str(s),
-            "_order": (order.get(slug or "", 9), str(part.value(s, BPSS.systemNumber) or "~"),
+            "iri": "" if s == _derived_iri(part, s, row_of, county) else str(s),
+            "_order": (order.get(slug or "", 9), str(part.value(row_of, BPSS.systemNumber) or "~"),
                        str(part.value(s, BPSS.standardNumber) or ""), str(s)),
         })
     rows.sort(key=lambda r: r.pop("_order"))  # type: ignore[arg-type,return-value]
@@ -117,12 +125,12 @@ def _standard_rows(part: Graph, county: str, ref: Reference,
     return rows
 
 
-def _derived_iri(part: Graph, s: URIRef, county: str) -> URIRef | None:
+def _derived_iri(part: Graph, s: URIRef, row_of: URIRef, county: str) -> URIRef | None:
     """The IRI an import gives this row (from the number, else the system number)."""
     number = part.value(s, BPSS.standardNumber)
     if number is not None:
         return URIRef(standard(str(number)))
-    system_number = part.value(s, BPSS.systemNumber)
+    system_number = part.value(row_of, BPSS.systemNumber)
     return ID[f"standard/county/{county}/{system_number}"] if system_number else None
 
 

@@ -4,12 +4,17 @@ The **table part** of a county graph (``table_part``) is exactly what a table im
 an XLSX export reads:
 
 - every ``bpss:Standard`` in the graph, with ``rdf:type``, ``dcterms:title`` (zh, en),
-  ``rdfs:label`` (zh), ``standardNumber``, ``systemNumber``, ``level``, ``status``,
-  ``standardKind``, ``inSystem``, ``inSubSystem``, ``dcterms:issued``, ``implementationDate``,
+  ``rdfs:label`` (zh), ``standardNumber``, ``level``, ``status``, ``inSystem``,
+  ``dcterms:issued``, ``implementationDate``,
   ``lastReviewDate``, ``issuedBy``, ``supersedes``, ``normativeReference``, ``implementsItem``,
   ``rdfs:comment`` (zh, the 备注 column), ``dcterms:source``, ``isSynthetic``; and
   ``replacedBy`` where the replacing standard, in the same graph, states ``supersedes`` (the
-  import derives it from 被代替标准号);
+  import derives it from 被代替标准号); older data's ``systemNumber``, ``standardKind`` and
+  ``inSubSystem`` on a standard count too, so that an import replaces them by an entry;
+- every entry of the county system's table (``bpss:SystemMembership`` with ``memberOf`` the
+  system): ``rdf:type``, ``memberOf``, ``memberStandard``, ``standardKind``, ``inSubSystem``,
+  ``systemNumber``, ``adoption``, ``memberSince`` (not its ``dcterms:source`` /
+  ``isSynthetic``: an entry keeps the provenance it was first written with);
 - the sub-systems that hold a standard (``rdf:type``, ``subSystemType``) and, for the county
   system, ``rdf:type``, ``forDivision``, ``systemLayer`` and ``hasSubSystem`` to those;
 - organisations the import created for issuers named but not found (``org/{code}/issuer-…``);
@@ -37,6 +42,10 @@ STANDARD_PREDICATES = frozenset({
     BPSS.implementationDate, BPSS.lastReviewDate, BPSS.issuedBy, BPSS.supersedes,
     BPSS.replacedBy, BPSS.normativeReference, BPSS.implementsItem, RDFS.comment,
     DCTERMS.source, BPSS.isSynthetic,
+})
+MEMBERSHIP_PREDICATES = frozenset({
+    BPSS.memberOf, BPSS.memberStandard, BPSS.standardKind, BPSS.inSubSystem, BPSS.systemNumber,
+    BPSS.adoption, BPSS.memberSince,
 })
 OBSERVATION_PREDICATES = frozenset({
     RDF.type, QB.dataSet, BPSS.indicator, BPSS.observedValue, BPSS.refArea, BPSS.refYear,
@@ -74,6 +83,15 @@ def table_part(graph: Graph, code: str) -> Graph:
                 if p == BPSS.inSubSystem:
                     used_subsystems.add(o)
     system = county_system(code)
+    for entry in set(graph.subjects(BPSS.memberOf, system)):
+        if (entry, RDF.type, BPSS.SystemMembership) not in graph:
+            continue
+        part.add((entry, RDF.type, BPSS.SystemMembership))
+        for p, o in graph.predicate_objects(entry):
+            if p in MEMBERSHIP_PREDICATES:
+                part.add((entry, p, o))
+                if p == BPSS.inSubSystem:
+                    used_subsystems.add(o)
     if standards:
         for p in (RDF.type, BPSS.forDivision, BPSS.systemLayer):
             for o in graph.objects(system, p):

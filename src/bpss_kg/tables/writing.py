@@ -30,10 +30,11 @@ from .vocabulary import vocabulary
 GBT13016_KEYS = ("row_no", "system_number", "title", "number", "level", "implemented",
                  "supersedes", "notes")
 BPSS_KEYS = ("subsystem", "kind", "items", "status", "issuer", "issuer_iri", "issued",
-             "reviewed", "title_en", "references", "source", "synthetic", "iri")
+             "reviewed", "title_en", "references", "source", "synthetic", "iri", "adoption",
+             "member_since")
 _BY_KEY = {c.key: c for c in STANDARD_COLUMNS}
 STANDARD_LAYOUT: tuple[Column, ...] = tuple(_BY_KEY[k] for k in (*GBT13016_KEYS, *BPSS_KEYS))
-DATE_KEYS = {"implemented", "issued", "reviewed"}
+DATE_KEYS = {"implemented", "issued", "reviewed", "member_since"}
 DATA_ROWS = 2000
 """Rows the drop-down lists cover."""
 
@@ -104,6 +105,8 @@ def workbook_bytes(standards: list[dict[str, object]] | None = None,
                 "宜定级别；留空则按标准编号判断 / level; empty = from the number")
     _validation(sheet, STANDARD_LAYOUT, "synthetic", ["是", "否"], True,
                 "合成（示例）数据填“是” / 是 for synthetic sample data")
+    _validation(sheet, STANDARD_LAYOUT, "adoption", ["采用", "自制"], True,
+                "采用已有标准或自制；不知道则留空 / adopted or own; leave empty if unknown")
     _write_rows(sheet, STANDARD_LAYOUT, standards or [])
 
     values = book.create_sheet(INDICATORS_SHEET)
@@ -156,6 +159,13 @@ def _instructions(sheet: Worksheet) -> None:
         ("发布机构：机构名称（按名称查找）；“发布机构标识”可填 IRI 以指定机构，通常留空。",
          "Issuing body: its name (looked up by name); 发布机构标识 may pin it by IRI, usually "
          "empty."),
+        ("纳入方式：“采用”（采用已有的国家、行业、地方或团体标准）或“自制”（本地制定）；不清楚则留空。纳入日期：标准纳入本体系的日期（可空）。"
+         "同一国家标准在不同县的体系中可有不同的类别、子体系和体系编号：这些记在本表的这一行上。",
+         "纳入方式 (adoption): 采用 (an existing national, sector, local or group standard "
+         "adopted) or 自制 (made locally); leave empty if unknown. 纳入日期: the date the "
+         "standard entered this system (optional). The same national standard may have another "
+         "kind, sub-system and system number in another county's system: they belong to this "
+         "row."),
         ("来源：来源标识（如 synthetic）；合成数据：示例或合成数据填“是”。",
          "Source: a source id (e.g. synthetic); 合成数据: 是 for sample or synthetic data."),
         ("“指标”工作表：指标名称、年度、数值、单位，每行一个县域指标值。",
