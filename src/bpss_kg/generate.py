@@ -440,6 +440,14 @@ class _CountyWriter:
             self.add(act, BPSS.evaluates, system)
             self.add(act, BPSS.performedBy, orgs["government"])
             self.add(act, DCT + "date", _date("2024-11-30"))
+            # what shapes/monitoring.ttl asks of such a record (issue 19)
+            self.add(act, BPSS.periodStart, _date("2024-01-01"))
+            self.add(act, BPSS.periodEnd, _date("2024-10-31"))
+            survey = cls == BPSS.SatisfactionSurvey
+            method = "问卷调查（合成）" if survey else "自评与实地核查（合成）"
+            self.add(act, BPSS.method, _zh(method))
+            if survey:
+                self.add(act, BPSS.sampleSize, _typed(str(300 + int(code) % 700), "integer"))
         # responsibility, targets and implementation (issue 17 points 2-4), all synthetic
         duty = self.thing(ID[f"responsibility/{code}/10"], BPSS.ResponsibilityAssignment)
         self.labels(duty, f"{name}第10项服务责任分工（合成）",
