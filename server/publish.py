@@ -18,11 +18,13 @@ from bpss_kg.publish.catalog import CATALOG
 from bpss_kg.publish.csvw import county_csv, county_csv_metadata
 from bpss_kg.publish.dumps import DUMP_FORMATS
 from bpss_kg.store.query_service import NotAcceptable
+from bpss_kg.tables import county_table_bytes
 
 from .context import context
 
 blueprint = Blueprint("publish", __name__)
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RDF_MEDIA = {
     "text/turtle": "turtle",
     "application/ld+json": "json-ld",
@@ -93,6 +95,11 @@ def jsonld_context_document() -> Response:
 def dump(filename: str) -> Response:
     store = context().store
     base = base_url()
+    if filename.startswith("county-") and filename.endswith(".xlsx"):
+        county = filename.removeprefix("county-").removesuffix(".xlsx")
+        parse_dump_name(store, f"county-{county}.ttl")  # 404 when there is no such county
+        return Response(county_table_bytes(store, county), content_type=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="{filename}"'})
     if filename.startswith("county-") and filename.endswith((".csv", ".csv-metadata.json")):
         county = filename.removeprefix("county-").split(".", 1)[0]
         parse_dump_name(store, f"county-{county}.ttl")  # 404 when there is no such county

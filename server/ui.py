@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +27,7 @@ from bpss_kg.browse.national_tree import national_tree
 from bpss_kg.browse.ontology_view import ontology_view
 from bpss_kg.browse.resource import RDF_FORMATS, describe, parse_iri, resource_rdf
 from bpss_kg.browse.summary import summary
+from bpss_kg.browse.synthetic import county_has_synthetic, resource_is_synthetic
 from bpss_kg.errors import BadInput, BpssError
 from bpss_kg.namespaces import ID, county_graph, is_division_code
 from bpss_kg.queries import library
@@ -159,7 +161,10 @@ def _resource_response(iri_text: str) -> Response | str:
     if iri.value.startswith(str(ID["place/"])) and any(
             t.iri.endswith("#County") for t in view.types):
         county_code = iri.value.rsplit("/", 1)[-1]
-    response = Response(render_template("resource.html", view=view, county_code=county_code),
+    synthetic = (county_has_synthetic(store, county_code) if county_code
+                 else resource_is_synthetic(store, iri.value))
+    response = Response(render_template("resource.html", view=view, county_code=county_code,
+                                        synthetic=synthetic),
                         content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response
@@ -205,8 +210,11 @@ def county(code: str) -> str:
                  for row in dashboard.indicators],
     }
     editions = context().editions.editions(graph=str(county_graph(code)), limit=100_000)
+    store = context().store
     return render_template("county.html", d=dashboard, chart=chart,
-                           editions=list(reversed(editions))[:5], edition_count=len(editions))
+                           editions=list(reversed(editions))[:5], edition_count=len(editions),
+                           synthetic=county_has_synthetic(store, code),
+                           has_graph=store.has_graph(ox.NamedNode(str(county_graph(code)))))
 
 
 def _edition_number(name: str) -> int | None:
@@ -233,7 +241,8 @@ def county_editions(code: str) -> str:
                                           _edition_number("from"), _edition_number("to"))
         pair = {"from": from_n, "to": to_n,
                 "sections": report_sections(diff, label_book(context().store, diff))}
-    return render_template("editions.html", d=dashboard, editions=editions, pair=pair)
+    return render_template("editions.html", d=dashboard, editions=editions, pair=pair,
+                           synthetic=county_has_synthetic(context().store, code))
 
 
 @blueprint.get("/compare")
