@@ -282,6 +282,38 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "footer.void": ("VoID 描述", "VoID description"),
     "footer.dumps": ("全部数据下载", "Full dump"),
     "footer.import": ("导入明细表", "Import a table"),
+    "catalog.title": ("数据目录", "Data catalog"),
+    "catalog.intro": ("本服务发布的数据集（DCAT）：国家层、本体、各县标准体系与校验报告，每个数据集可下载多种 RDF 格式，也可通过 SPARQL 查询。",
+                      "The datasets this service publishes (DCAT): the national layer, the "
+                      "ontology, each county's standard system and the validation reports, each "
+                      "downloadable in several RDF syntaxes and queryable through SPARQL."),
+    "catalog.machine": ("机器可读：", "Machine-readable:"),
+    "catalog.publisher": ("发布者：", "Publisher:"),
+    "catalog.dataset": ("数据集", "Dataset"),
+    "catalog.downloads": ("下载", "Downloads"),
+    "void.title": ("VoID 数据集统计", "VoID dataset statistics"),
+    "void.intro": ("每个命名图的三元组、主语、类和属性数量；全部共 {n} 个三元组。",
+                   "Triples, distinct subjects, classes and properties of each named graph; {n} "
+                   "triples in all."),
+    "void.graph": ("命名图", "Named graph"),
+    "void.triples": ("三元组", "Triples"),
+    "void.subjects": ("主语", "Subjects"),
+    "void.classes": ("类", "Classes"),
+    "void.properties": ("属性", "Properties"),
+    "sparql.title": ("SPARQL 1.1 端点", "SPARQL 1.1 endpoint"),
+    "sparql.intro": ("此地址按 SPARQL 1.1 协议回答查询（GET 或 POST，参数 query）。在浏览器中可用查询编辑器；程序可按 Accept 头取得结果或本服务描述。",
+                     "This address answers queries by the SPARQL 1.1 Protocol (GET or POST, "
+                     "parameter query). People use the query editor; programs get results or "
+                     "this service description by their Accept header."),
+    "sparql.editor": ("打开查询编辑器", "Open the query editor"),
+    "sparql.endpoint": ("端点地址", "Endpoint URL"),
+    "sparql.update": ("更新端点（需令牌）", "Update endpoint (token required)"),
+    "sparql.no_update": ("未开启（未配置令牌）", "not enabled (no token configured)"),
+    "sparql.features": ("功能", "Features"),
+    "sparql.formats": ("结果格式", "Result formats"),
+    "sparql.graphs": ("命名图（{n}）", "Named graphs ({n})"),
+    "sparql.description": ("服务描述：", "Service description:"),
+    "sparql.example": ("示例：", "Example:"),
     "footer.sparql": ("SPARQL 端点", "SPARQL endpoint"),
     "footer.api": ("查询接口", "Query API"),
 }

@@ -30,6 +30,7 @@ from bpss_kg.browse.summary import summary
 from bpss_kg.browse.synthetic import county_has_synthetic, resource_is_synthetic
 from bpss_kg.errors import BadInput, BpssError
 from bpss_kg.namespaces import ID, county_graph, is_division_code
+from bpss_kg.publish.jsonld import CONTEXT_PATH
 from bpss_kg.queries import library
 from bpss_kg.search import search as search_index
 from bpss_kg.system_diff import edition_pair, label_book, report_sections
@@ -38,6 +39,7 @@ from .compare_csv import PARTS, indicators_csv, items_csv
 from .context import context
 from .errors import status_for
 from .messages import message
+from .publish import base_url
 from .search_places import places
 
 blueprint = Blueprint("ui", __name__, template_folder="templates")
@@ -154,8 +156,8 @@ def _resource_response(iri_text: str) -> Response | str:
     fmt = _wanted_rdf()
     if fmt is not None:
         media = RDF_FORMATS[fmt][1]
-        return Response(resource_rdf(store, iri, fmt), content_type=f"{media}; charset=utf-8",
-                        headers={"Vary": "Accept"})
+        return Response(resource_rdf(store, iri, fmt, f"{base_url()}{CONTEXT_PATH}"),
+                        content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
     view = describe(store, iri, _lang(), _page())
     county_code = None
     if iri.value.startswith(str(ID["place/"])) and any(

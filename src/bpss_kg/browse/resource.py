@@ -3,6 +3,7 @@ paginated) and for machines (its triples as Turtle or JSON-LD)."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ import pyoxigraph as ox
 
 from ..errors import BadInput, Location, NotFound
 from ..namespaces import PREFIXES
+from ..publish.jsonld import write_jsonld
 from ..store.base import Store
 from .labels import LabelBook, Link, lang_of
 
@@ -182,14 +184,21 @@ RDF_FORMATS = {
 }
 
 
-def resource_rdf(store: Store, iri: ox.NamedNode, fmt: str) -> bytes:
-    """The resource's own triples (subject = the IRI) in ``fmt`` (a key of ``RDF_FORMATS``)."""
+def resource_rdf(store: Store, iri: ox.NamedNode, fmt: str, context_url: str | None = None
+                 ) -> bytes:
+    """The resource's own triples (subject = the IRI) in ``fmt`` (a key of ``RDF_FORMATS``);
+    JSON-LD is compacted with the published context, referred to as ``context_url``."""
     rdf_format, _ = RDF_FORMATS[fmt]
     triples = list(dict.fromkeys(store.query(_TRIPLES, bindings={"s": iri})))
     if not triples:
         incoming = next(iter(store.query(_INCOMING_COUNT, bindings={"o": iri})), None)
         if incoming is None:
             raise NotFound(f"nothing in the graph about {iri.value}", Location(value=iri.value))
+    if rdf_format == ox.RdfFormat.JSON_LD and context_url is not None:
+        out = io.BytesIO()
+        write_jsonld([ox.Quad(t.subject, t.predicate, t.object) for t in triples], out,
+                     context_url, one_graph=True)
+        return out.getvalue()
     prefixes = TURTLE_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) \
         else None
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
