@@ -13,7 +13,7 @@ import io
 
 from bpss_kg.browse.compare import Comparison
 
-from .messages import message
+from .messages import message, unit_text
 
 BOM = "\ufeff"
 PARTS = ("items", "indicators")
@@ -65,6 +65,6 @@ def indicators_csv(comparison: Comparison, lang: str) -> str:
                 meets = "" if v.meets is None else w["yes"] if v.meets else w["no"]
                 cells += [f"{v.value:g}", v.year, meets]
         direction = message(f"county.direction.{ind.direction}", lang) if ind.direction else ""
-        writer.writerow([ind.label, ind.unit, "" if ind.baseline is None else f"{ind.baseline:g}",
-                         direction, *cells])
+        baseline = "" if ind.baseline is None else f"{ind.baseline:g}"
+        writer.writerow([ind.label, unit_text(ind.unit, lang), baseline, direction, *cells])
     return BOM + out.getvalue()

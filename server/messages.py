@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bpss_kg.place_names import romanised_names
+
 MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "site.title": ("基本公共服务标准化知识图谱", "Basic public service standardization graph"),
     "site.short": ("基本公共服务标准化", "BPSS knowledge graph"),
@@ -207,6 +209,12 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "query.run": ("用这些参数运行", "Run with these values"),
     "query.permalink": ("本查询的永久链接", "Permalink to this query"),
     "query.unbound": ("未绑定的参数变量会匹配所有值。", "Unbound parameter variables match every value."),
+    "query.input.query": ("SPARQL 查询文本", "SPARQL query text"),
+    "query.input.tab": ("查询标签页名称", "Query tab name"),
+    "query.input.endpoint": ("SPARQL 端点地址", "SPARQL endpoint URL"),
+    "query.input.page_size": ("每页行数", "Rows per page"),
+    "query.input.filter": ("筛选结果", "Filter the results"),
+    "query.input.field": ("查询编辑器输入框", "Query editor field"),
     "error.title": ("出错了", "Something went wrong"),
     "error.back": ("返回首页", "Back to the home page"),
     "error.no_page": ("本站没有地址为 {path} 的页面。可从首页浏览，或在上方搜索县、标准和项目。",
@@ -317,6 +325,57 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "footer.sparql": ("SPARQL 端点", "SPARQL endpoint"),
     "footer.api": ("查询接口", "Query API"),
 }
+
+
+# Units as the data writes them (Chinese) and in English; a unit not listed is shown as written.
+UNITS: dict[str, str] = {"天": "days", "人": "persons", "元": "yuan", "万元": "10,000 yuan",
+                         "个": "", "次": "times", "年": "years", "小时": "hours",
+                         "人次": "person-times", "张": "beds", "所": "institutions"}
+
+
+# Chinese help for the library queries' parameters: the .rq headers give it in English only.
+PARAMETER_HELP_ZH: dict[str, str] = {
+    "the date to judge against": "判断所依据的日期",
+    "agreements ending before this date": "截止日期早于此日期的协议",
+    "GB/T 2260 code of one county (optional)": "一个县的 GB/T 2260 代码（可选）",
+    "one county (optional)": "一个县（可选）",
+    "GB/T 2260 code of the county": "县的 GB/T 2260 代码",
+    "first county": "第一个县", "second county": "第二个县",
+    "third county (optional)": "第三个县（可选）", "fourth county (optional)": "第四个县（可选）",
+    "one indicator IRI (optional)": "一个指标的 IRI（可选）",
+    "the service item": "服务项目", "the item IRI": "项目的 IRI",
+    "GB/T 2260 code of one province, e.g. 370000 (optional)":
+        "一个省的 GB/T 2260 代码，如 370000（可选）",
+    "one province (optional)": "一个省（可选）",
+    "editions on or after this date (UTC)": "此日期（UTC）及之后的版本",
+    "one year, e.g. 2024 (optional)": "一个年份，如 2024（可选）",
+    "reference year": "参考年份",
+}
+PARAMETER_TYPES_ZH = {"date": "日期", "place": "行政区代码", "iri": "IRI", "year": "年份",
+                      "decimal": "数值", "integer": "整数", "string": "文本"}
+
+
+def parameter_help(description: str, lang: str) -> str:
+    """A library parameter's help in the UI language (English as written when untranslated)."""
+    return PARAMETER_HELP_ZH.get(description, description) if lang == "zh" else description
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A unit in the UI language (the data's units are Chinese)."""
+    return UNITS.get(unit, unit) if lang == "en" else unit
+
+
+def place_label(name: str, lang: str) -> str:
+    """A place's name in the UI language: in English, a Chinese-only name is shown in Hanyu
+    Pinyin with its suffix word and the Chinese alongside, "Haiyan County (海盐县)" (generated,
+    not an official English name, hence the Chinese kept)."""
+    if lang != "en":
+        return name
+    forms = romanised_names(name)
+    if not forms:
+        return name
+    english = forms[2] if len(forms) > 3 else forms[0]
+    return f"{english} ({name})"
 
 
 def message(key: str, lang: str, **values: object) -> str:

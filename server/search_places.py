@@ -11,6 +11,8 @@ from bpss_kg.browse.labels import LabelBook
 from bpss_kg.search import Hit
 from bpss_kg.store.base import Store
 
+from .messages import place_label
+
 _WHERE = """
 PREFIX bpss: <https://w3id.org/bpss-kg/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -37,5 +39,6 @@ def places(store: Store, hits: list[Hit], lang: str) -> dict[str, str]:
                     ups[sol[up].value] = level
         if ups:
             found[hit.iri] = ("，" if lang == "zh" else ", ").join(
-                labels.get(iri, lang) for iri in sorted(ups, key=ups.__getitem__))
+                place_label(labels.get(iri, lang), lang)
+                for iri in sorted(ups, key=ups.__getitem__))
     return found

@@ -38,7 +38,7 @@ from bpss_kg.system_diff import edition_pair, label_book, report_sections
 from .compare_csv import PARTS, indicators_csv, items_csv
 from .context import context
 from .errors import status_for
-from .messages import message
+from .messages import PARAMETER_TYPES_ZH, message, parameter_help, place_label, unit_text
 from .publish import base_url
 from .search_places import places
 
@@ -90,6 +90,8 @@ def page_url(page: int) -> str:
 def helpers() -> dict[str, Any]:
     lang = _lang()
     return {"lang": lang, "t": lambda key, **v: message(key, lang, **v), "link": link,
+            "unit": lambda text: unit_text(text or "", lang),
+            "place": lambda name: place_label(name or "", lang),
             "resource_link": resource_link, "switch_language_url": switch_language_url,
             "page_url": page_url}
 
@@ -194,6 +196,7 @@ def national_list() -> str:
 
 
 def chart_label(label: str, unit: str, lang: str) -> str:
+    unit = unit_text(unit, lang)
     if not unit:
         return label
     return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
@@ -205,7 +208,7 @@ def county(code: str) -> str:
     dashboard = county_dashboard(context().store, code, lang)
     latest = max((row.year for row in dashboard.indicators), default="")
     chart = {
-        "labels": {"value": f"{dashboard.label} ({latest})",
+        "labels": {"value": f"{place_label(dashboard.label, lang)} ({latest})",
                    "baseline": message("chart.baseline", lang)},
         "rows": [{"label": chart_label(row.label, row.unit, lang), "value": row.value,
                   "baseline": row.baseline, "meets": row.meets}
@@ -270,7 +273,7 @@ def compare() -> Response | str:
         return Response(body, content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     chart = {
-        "counties": [county.label for county in comparison.counties],
+        "counties": [place_label(county.label, _lang()) for county in comparison.counties],
         "baseline": message("chart.baseline", _lang()),
         "indicators": [{"label": chart_label(ind.label, ind.unit, _lang()),
                         "baseline": ind.baseline,
@@ -289,5 +292,12 @@ def favicon() -> Response:
 
 @blueprint.get("/query")
 def query() -> str:
+    lang = _lang()
     queries = [q.to_dict() for q in library().values()]
+    for entry in queries:
+        for parameter in entry["parameters"]:
+            parameter["description"] = parameter_help(parameter.get("description") or "", lang)
+            if lang == "zh":
+                parameter["type_label"] = PARAMETER_TYPES_ZH.get(parameter["type"],
+                                                                 parameter["type"])
     return render_template("query.html", queries=queries)
