@@ -23,6 +23,18 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "search.results": ("“{q}”的搜索结果：{n} 条", "{n} results for “{q}”"),
     "search.none": ("没有找到匹配的资源。", "Nothing matches."),
     "search.empty": ("请输入要搜索的名称、编号或代码。", "Type a name, a number or a code to search."),
+    "search.facets": ("筛选", "Narrow down"),
+    "search.facet_kind": ("类型", "Type"),
+    "search.facet_province": ("省份", "Province"),
+    "search.facet_data": ("县域数据", "County data"),
+    "search.has_data": ("有标准体系数据", "with a standard system"),
+    "search.no_data": ("尚无数据", "no data yet"),
+    "search.all": ("全部", "all"),
+    "search.bad_kind": ("类型“{kind}”不存在。", "There is no type “{kind}”."),
+    "search.bad_province": ("省份代码应为两位数字（如 37），而不是“{province}”。",
+                            "A province code has two digits (e.g. 37), not “{province}”."),
+    "search.bad_data": ("data 只能是 yes 或 no，而不是“{data}”。",
+                        "data is yes or no, not “{data}”."),
     "kind.county": ("县（区）", "County"),
     "kind.standard": ("标准", "Standard"),
     "kind.item": ("服务项目", "Service item"),
@@ -187,6 +199,7 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "compare.csv": ("下载 CSV", "Download CSV"),
     "compare.csv_items": ("下载项目对比 CSV", "Download items CSV"),
     "compare.csv_indicators": ("下载指标对比 CSV", "Download indicators CSV"),
+    "compare.bad_part": ("part 只能是 {parts}，而不是“{part}”。", "part is one of {parts}, not “{part}”."),
     "compare.coverage": ("项目覆盖", "Item coverage"),
     "compare.items": ("逐项对比（单元格为实施该项目的标准数）",
                       "Item by item (cells: standards implementing the item)"),
@@ -374,7 +387,7 @@ def place_label(name: str, lang: str) -> str:
     forms = romanised_names(name)
     if not forms:
         return name
-    english = forms[2] if len(forms) > 3 else forms[0]
+    english = next((form for form in forms if " " in form), forms[0])  # with the suffix word
     return f"{english} ({name})"
 
 

@@ -42,3 +42,21 @@ def places(store: Store, hits: list[Hit], lang: str) -> dict[str, str]:
                 place_label(labels.get(iri, lang), lang)
                 for iri in sorted(ups, key=ups.__getitem__))
     return found
+
+
+_LABEL = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?place ?label WHERE { ?place rdfs:label ?label }
+"""
+
+
+def province_names(store: Store, codes: list[str], lang: str) -> dict[str, str]:
+    """Two-digit province code → the province's name in ``lang`` (for the search facets)."""
+    names = {}
+    for code in codes:
+        labels = LabelBook()
+        iri = f"https://w3id.org/bpss-kg/id/place/{code}0000"
+        for sol in store.query(_LABEL, bindings={"place": ox.NamedNode(iri)}):
+            labels.add(iri, sol["label"])
+        names[code] = place_label(labels.get(iri, lang), lang) if labels.has(iri) else code
+    return names

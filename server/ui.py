@@ -7,6 +7,7 @@ Paths are stable: ``/``, ``/search?q=``, ``/resource?iri=IRI`` (and ``/id/…`` 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,15 +33,16 @@ from bpss_kg.errors import BadInput, BpssError
 from bpss_kg.namespaces import ID, county_graph, is_division_code
 from bpss_kg.publish.jsonld import CONTEXT_PATH
 from bpss_kg.queries import library
+from bpss_kg.search import KIND_RANK, Narrowing
 from bpss_kg.search import search as search_index
 from bpss_kg.system_diff import edition_pair, label_book, report_sections
 
-from .compare_csv import PARTS, indicators_csv, items_csv
+from .compare_csv import PARTS, csvw_metadata, indicators_csv, items_csv
 from .context import context
 from .errors import status_for
 from .messages import PARAMETER_TYPES_ZH, message, parameter_help, place_label, unit_text
 from .publish import base_url
-from .search_places import places
+from .search_places import places, province_names
 
 blueprint = Blueprint("ui", __name__, template_folder="templates")
 
@@ -134,9 +136,35 @@ def home() -> str:
 @blueprint.get("/search")
 def search() -> str:
     text = request.args.get("q", "")
-    results = search_index(context().store, text, _page())
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in KIND_RANK and kind != "other":
+        raise BadInput(message("search.bad_kind", _lang(), kind=kind))
+    province = request.args.get("province") or None
+    if province is not None and not (len(province) == 2 and province.isdigit()):
+        raise BadInput(message("search.bad_province", _lang(), province=province))
+    data = request.args.get("data") or None
+    if data not in (None, "yes", "no"):
+        raise BadInput(message("search.bad_data", _lang(), data=data))
+    narrowing = Narrowing(kind, province, None if data is None else data == "yes")
+    store = context().store
+    results = search_index(store, text, _page(), narrowing=narrowing)
     return render_template("search.html", q=text, results=results,
-                           where=places(context().store, results.hits, _lang()))
+                           where=places(store, results.hits, _lang()),
+                           provinces=province_names(store, sorted(results.facets.provinces),
+                                                    _lang()),
+                           facet_url=facet_url)
+
+
+def facet_url(**changes: str | None) -> str:
+    """This search with one facet set (or cleared, for None), from the first page."""
+    args = request.args.to_dict(flat=True)
+    args.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return f"{request.path}?{urlencode(args)}"
 
 
 def _wanted_rdf() -> str | None:
@@ -264,14 +292,24 @@ def compare() -> Response | str:
                                notice=message(key, _lang(), n=len(typed)) if key else None), status
     codes = parse_codes(",".join(typed))
     comparison = compare_counties(context().store, codes, _lang())
-    if request.args.get("format") == "csv":
+    if request.args.get("format") in ("csv", "csvw"):
         part = request.args.get("part", "items")
         if part not in PARTS:
-            raise BadInput(f"part is one of {', '.join(PARTS)}, not {part!r}")
+            raise BadInput(message("compare.bad_part", _lang(), parts=", ".join(PARTS),
+                                   part=part))
+        csv_url = base_url() + url_for(
+            "ui.compare", counties=",".join(codes), format="csv", part=part,
+            **({"lang": "en"} if _lang() == "en" else {}))
+        if request.args.get("format") == "csvw":
+            return Response(json.dumps(csvw_metadata(comparison, part, _lang(), csv_url),
+                                       ensure_ascii=False, indent=1),
+                            content_type="application/csvm+json; charset=utf-8")
         body = (items_csv if part == "items" else indicators_csv)(comparison, _lang())
         name = f"compare-{part}-" + "-".join(codes) + ".csv"
-        return Response(body, content_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        metadata = csv_url.replace("format=csv", "format=csvw", 1)
+        return Response(body, content_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Link": f'<{metadata}>; rel="describedby"; type="application/csvm+json"'})
     chart = {
         "counties": [place_label(county.label, _lang()) for county in comparison.counties],
         "baseline": message("chart.baseline", _lang()),
