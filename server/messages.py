@@ -81,6 +81,18 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "resource.subject": ("资源", "Resource"),
     "resource.property": ("属性", "Property"),
     "resource.county_dashboard": ("查看县域看板", "Open the county dashboard"),
+    "neighbour.title": ("关系图", "Neighbourhood"),
+    "neighbour.explain": ("本标准代替的和代替本标准的标准、规范性引用（双向）、实施的服务项目及所属标准体系。点击节点打开其页面。",
+                          "What this standard supersedes and what replaces it, its normative "
+                          "references (both ways), the service items it implements and the "
+                          "systems it belongs to. Click a node to open its page."),
+    "neighbour.supersedes": ("代替", "supersedes"),
+    "neighbour.replacedBy": ("被代替为", "replaced by"),
+    "neighbour.references": ("规范性引用", "cites"),
+    "neighbour.referencedBy": ("被引用于", "cited by"),
+    "neighbour.implements": ("实施项目", "implements"),
+    "neighbour.inSystem": ("所属体系", "in system"),
+    "neighbour.this": ("本标准", "this standard"),
     "ontology.title": ("本体浏览", "Ontology"),
     "ontology.classes": ("类（{n}）", "Classes ({n})"),
     "ontology.properties": ("属性（{n}）", "Properties ({n})"),

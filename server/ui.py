@@ -26,7 +26,15 @@ from bpss_kg.browse.county import county_dashboard
 from bpss_kg.browse.labels import language
 from bpss_kg.browse.national_tree import national_tree
 from bpss_kg.browse.ontology_view import ontology_view
-from bpss_kg.browse.resource import RDF_FORMATS, describe, parse_iri, resource_rdf
+from bpss_kg.browse.resource import (
+    NEIGHBOUR_RELATIONS,
+    RDF_FORMATS,
+    Neighbour,
+    describe,
+    parse_iri,
+    resource_rdf,
+    standard_neighbourhood,
+)
 from bpss_kg.browse.summary import summary
 from bpss_kg.browse.synthetic import county_has_synthetic, resource_is_synthetic
 from bpss_kg.errors import BadInput, BpssError
@@ -195,11 +203,40 @@ def _resource_response(iri_text: str) -> Response | str:
         county_code = iri.value.rsplit("/", 1)[-1]
     synthetic = (county_has_synthetic(store, county_code) if county_code
                  else resource_is_synthetic(store, iri.value))
+    neighbours = standard_neighbourhood(store, iri, _lang()) if any(
+        t.iri == STANDARD_CLASS for t in view.types) else []
     response = Response(render_template("resource.html", view=view, county_code=county_code,
-                                        synthetic=synthetic),
+                                        synthetic=synthetic, neighbours=neighbours,
+                                        neighbourhood=_neighbourhood_chart(view, neighbours)),
                         content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response
+
+
+STANDARD_CLASS = "https://w3id.org/bpss-kg/def#Standard"
+
+
+def _neighbourhood_chart(view: Any, neighbours: list[Neighbour]) -> dict[str, Any] | None:
+    """The graph view's data: the standard in the middle, its neighbours around it, each link
+    named by its relation in the UI language; nodes link to their local pages."""
+    if not neighbours:
+        return None
+    lang = _lang()
+    relations = [r for r in NEIGHBOUR_RELATIONS if any(n.relation == r for n in neighbours)]
+    nodes = [{"id": view.iri, "name": view.label, "category": len(relations),
+              "href": resource_link(view.iri), "centre": True}]
+    seen = {view.iri}
+    links = []
+    for n in neighbours:
+        if n.iri not in seen:
+            seen.add(n.iri)
+            nodes.append({"id": n.iri, "name": n.label, "href": resource_link(n.iri),
+                          "category": relations.index(n.relation)})
+        links.append({"source": view.iri, "target": n.iri,
+                      "label": message(f"neighbour.{n.relation}", lang)})
+    return {"nodes": nodes, "links": links,
+            "categories": [message(f"neighbour.{r}", lang) for r in relations]
+            + [message("neighbour.this", lang)]}
 
 
 @blueprint.get("/resource")

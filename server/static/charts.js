@@ -12,6 +12,13 @@
   function draw(elementId, option, rows) {
     var element = document.getElementById(elementId);
     element.style.height = Math.max(220, 70 + rows * 48) + "px";
+    // On a phone the category names take at most 38% of the width, and value-axis labels
+    // that would overlap are dropped (the bars carry their values).
+    var labelWidth = Math.min(260, Math.round(element.clientWidth * 0.38));
+    option.yAxis.axisLabel = { width: labelWidth, overflow: "break" };
+    option.xAxis.axisLabel = { hideOverlap: true };
+    option.xAxis.splitNumber = element.clientWidth < 600 ? 2 : 5;
+    option.legend.type = "scroll";
     var chart = echarts.init(element, null, { renderer: "svg" });
     option.textStyle = { fontFamily: FONT };
     option.animation = false;
@@ -63,5 +70,42 @@
       yAxis: { type: "category", data: names, axisLabel: { width: 260, overflow: "break" } },
       series: series
     }, names.length * (compare.counties.length + 1) * 0.6);
+  }
+
+  // A standard's neighbourhood (resource page): the graph series, the standard in the middle.
+  var hood = data("neighbourhood-data");
+  if (hood) {
+    var colours = ["#b03a2e", "#d9822b", "#1f5f99", "#6c8ebf", "#2e7d5b", "#8e44ad", "#1d2733"];
+    var element = document.getElementById("neighbourhood-chart");
+    element.style.height = Math.max(320, Math.min(620, 180 + hood.nodes.length * 26)) + "px";
+    var graph = echarts.init(element, null, { renderer: "svg" });
+    var narrow = element.clientWidth < 600;
+    graph.setOption({
+      textStyle: { fontFamily: FONT },
+      animation: false,
+      tooltip: { formatter: function (p) { return p.dataType === "edge" ? p.data.label : p.name; } },
+      legend: { data: hood.categories, top: 0, type: "scroll" },
+      series: [{
+        type: "graph", layout: "force", roam: true, draggable: true, top: 40,
+        force: { repulsion: narrow ? 160 : 320, edgeLength: narrow ? [60, 110] : [110, 180], gravity: 0.08 },
+        categories: hood.categories.map(function (name, i) {
+          return { name: name, itemStyle: { color: colours[i % colours.length] } };
+        }),
+        data: hood.nodes.map(function (n) {
+          return { id: n.id, name: n.name, category: n.category, href: n.href,
+                   symbolSize: n.centre ? 34 : 18,
+                   label: { show: true, position: "right", width: narrow ? 120 : 220, overflow: "truncate",
+                            fontWeight: n.centre ? "bold" : "normal" } };
+        }),
+        links: hood.links.map(function (l) {
+          return { source: l.source, target: l.target, label: l.label };
+        }),
+        edgeSymbol: ["none", "arrow"], edgeSymbolSize: 7,
+        lineStyle: { color: "#9aa5b1", width: 1.2, curveness: 0.1 },
+        emphasis: { focus: "adjacency" }
+      }]
+    });
+    graph.on("click", function (p) { if (p.dataType === "node" && p.data.href) { window.location.href = p.data.href; } });
+    window.addEventListener("resize", function () { graph.resize(); });
   }
 })();
