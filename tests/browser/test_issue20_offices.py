@@ -154,4 +154,5 @@ def test_sparql_in_a_browser_is_a_page_with_the_editor(office) -> None:
     expect(office.get_by_role("heading", level=1)).to_have_text("SPARQL 1.1 端点")
     expect(office.locator("table.props")).to_contain_text("/sparql")
     office.get_by_role("link", name="打开查询编辑器").click()
-    expect(office).to_have_url(re.compile(r"/query$"))
+    expect(office).to_have_url(re.compile(r"/query(\?|$)"))
+    expect(office.get_by_role("heading", level=1)).to_have_text("SPARQL 查询")
