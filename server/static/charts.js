@@ -77,31 +77,46 @@
   if (hood) {
     var colours = ["#b03a2e", "#d9822b", "#1f5f99", "#6c8ebf", "#2e7d5b", "#8e44ad", "#1d2733"];
     var element = document.getElementById("neighbourhood-chart");
-    element.style.height = Math.max(320, Math.min(620, 180 + hood.nodes.length * 26)) + "px";
+    element.style.height = Math.max(340, Math.min(640, 200 + hood.nodes.length * 24)) + "px";
     var graph = echarts.init(element, null, { renderer: "svg" });
     var narrow = element.clientWidth < 600;
+    // Deterministic radial layout: the standard in the middle, its neighbours evenly on a
+    // circle (grouped by relation), labels pointing away from the centre.
+    var others = hood.nodes.length - 1;
+    var side = narrow ? 100 : 260;
+    // Coordinates spread over the drawing box's own proportions, so ECharts maps them without
+    // stretching the symbols.
+    var halfW = (element.clientWidth - 2 * side) / 2, halfH = (parseFloat(element.style.height) - 90) / 2;
+    var data = hood.nodes.map(function (n, i) {
+      if (n.centre) {
+        return { id: n.id, name: n.name, category: n.category, href: n.href, x: 0, y: 0,
+                 symbolSize: 34, label: { show: true, position: "bottom", fontWeight: "bold",
+                                          width: narrow ? 160 : 260, overflow: "truncate" } };
+      }
+      var angle = -Math.PI / 2 + 2 * Math.PI * (i - 1) / others;
+      var left = Math.cos(angle) < -0.01;
+      return { id: n.id, name: n.name, category: n.category, href: n.href,
+               x: Math.cos(angle) * halfW, y: Math.sin(angle) * halfH, symbolSize: 18,
+               label: { show: true, position: left ? "left" : "right",
+                        width: narrow ? 90 : 220, overflow: "truncate" } };
+    });
     graph.setOption({
       textStyle: { fontFamily: FONT },
       animation: false,
       tooltip: { formatter: function (p) { return p.dataType === "edge" ? p.data.label : p.name; } },
       legend: { data: hood.categories, top: 0, type: "scroll" },
       series: [{
-        type: "graph", layout: "force", roam: true, draggable: true, top: 40,
-        force: { repulsion: narrow ? 160 : 320, edgeLength: narrow ? [60, 110] : [110, 180], gravity: 0.08 },
+        type: "graph", layout: "none", roam: true, top: 50, bottom: 40,
+        left: side, right: side,
         categories: hood.categories.map(function (name, i) {
           return { name: name, itemStyle: { color: colours[i % colours.length] } };
         }),
-        data: hood.nodes.map(function (n) {
-          return { id: n.id, name: n.name, category: n.category, href: n.href,
-                   symbolSize: n.centre ? 34 : 18,
-                   label: { show: true, position: "right", width: narrow ? 120 : 220, overflow: "truncate",
-                            fontWeight: n.centre ? "bold" : "normal" } };
-        }),
+        data: data,
         links: hood.links.map(function (l) {
           return { source: l.source, target: l.target, label: l.label };
         }),
         edgeSymbol: ["none", "arrow"], edgeSymbolSize: 7,
-        lineStyle: { color: "#9aa5b1", width: 1.2, curveness: 0.1 },
+        lineStyle: { color: "#9aa5b1", width: 1.2 },
         emphasis: { focus: "adjacency" }
       }]
     });
