@@ -53,6 +53,9 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
                    "This graph holds the national list of basic public services, county standard "
                    "systems, indicators and coordination agreements: search by name, browse and "
                    "compare counties."),
+    "home.import": ("县级标准化办公室：导入标准明细表", "County offices: import a standard detail table"),
+    "home.data": ("数据目录与下载", "Data catalog and downloads"),
+    "home.query": ("SPARQL 查询", "SPARQL query"),
     "home.counties": ("县域标准体系", "County standard systems"),
     "home.standards": ("标准", "Standards"),
     "home.items": ("国家清单项目位置", "National list positions"),

@@ -63,6 +63,9 @@ def test_import_page_is_in_the_site_frame_and_linked(office) -> None:
     expect(office.get_by_role("heading", level=1)).to_have_text("导入标准明细表")
     assert office.locator("meta[name=viewport]").count() == 1
     expect(office.locator("header.top .brand")).to_be_visible()
+    office.goto("/")
+    office.get_by_role("main").get_by_role("link", name="县级标准化办公室：导入标准明细表").click()
+    expect(office.get_by_role("heading", level=1)).to_have_text("导入标准明细表")
     office.goto("/county/370502")
     office.get_by_role("link", name="导入本县明细表").click()
     expect(office.get_by_label(re.compile("县级行政区划代码"))).to_have_value("370502")
