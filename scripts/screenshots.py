@@ -1,5 +1,6 @@
 """Screenshots of the UI for docs/screenshots/: the county dashboard and the comparison page
-(Chinese) and the county dashboard in English, on the bundled sample data.
+(Chinese) and the county dashboard in English (also at 390 px), the catalog, search facets, a
+standard's neighbourhood graph and the import page's report, on the bundled sample data.
 
 Run: .venv/bin/python scripts/screenshots.py  (needs Debian's chromium and fonts-wqy-microhei;
 scripts/setup.sh installs them when run as root). Serves a fresh temporary store on 127.0.0.1.
@@ -33,7 +34,12 @@ SHOTS = [  # file, path, full page
     ("compare.png", "/compare?counties=370502,370503,330424", True),
     ("county-dashboard-en.png", "/county/370502?lang=en", True),
     ("home.png", "/", False),
+    ("catalog.png", "/catalog", False),
+    ("search-facets-en.png", "/search?q=%E6%B5%B7&lang=en", False),
+    ("standard-neighbourhood.png", "/id/standard/DB37-T-4604-2022", False),
+    ("county-dashboard-390-en.png", "/county/370502?lang=en", True, 390),
 ]
+TABLE = ROOT / "tests" / "data" / "tables" / "good-utf8.csv"
 
 
 def free_port() -> int:
@@ -59,11 +65,21 @@ def main() -> int:
                                                      args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1280, "height": 900},
                                         device_scale_factor=1)
-                for name, path, full in SHOTS:
+                for name, path, full, *width in SHOTS:
+                    page.set_viewport_size({"width": width[0] if width else 1280, "height": 900})
                     page.goto(base + path)
                     page.wait_for_load_state("networkidle")
                     page.screenshot(path=str(OUT / name), full_page=full)
                     print(f"wrote {OUT / name}")
+                for width in (1280, 390):  # the import page's report after a check
+                    page.set_viewport_size({"width": width, "height": 900})
+                    page.goto(base + "/import")
+                    page.fill("#county", "370502")
+                    page.set_input_files("#file", str(TABLE))
+                    page.click("button[value=check]")
+                    page.wait_for_load_state("networkidle")
+                    page.screenshot(path=str(OUT / f"import-report-{width}.png"), full_page=True)
+                    print(f"wrote {OUT / f'import-report-{width}.png'}")
                 browser.close()
         finally:
             server.shutdown()

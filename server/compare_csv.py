@@ -2,8 +2,10 @@
 that each column holds one kind of value; an indicator's value, year and verdict in columns of
 their own; every word in the language of the page; the item number kept as the list writes it.
 
-A UTF-8 BOM leads the file, as in every CSV a person downloads from the UI (Excel reads UTF-8
-Chinese only with it); ``csv``/pandas read it with ``encoding="utf-8-sig"``.
+Like every CSV bpss-kg serves, the file is UTF-8 without a byte-order mark (docs/data-sharing.md
+says why). Each file has CSVW metadata (``format=csvw``, linked from the CSV's ``Link: …;
+rel="describedby"`` header) giving each column its datatype: the item number is a ``string``
+("04" stays "04"), standard counts and values are numbers.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import io
 
 from bpss_kg.browse.compare import Comparison
 
-from .messages import message
+from .messages import message, unit_text
 
-BOM = "\ufeff"
 PARTS = ("items", "indicators")
+CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
 
 
 def _words(lang: str) -> dict[str, str]:
@@ -42,7 +44,7 @@ def items_csv(comparison: Comparison, lang: str) -> str:
     for row in comparison.items:
         writer.writerow([row.number, row.label, w["yes"] if row.placeholder else w["no"],
                          *(cell.standards for cell in row.cells)])
-    return BOM + out.getvalue()
+    return out.getvalue()
 
 
 def indicators_csv(comparison: Comparison, lang: str) -> str:
@@ -65,6 +67,34 @@ def indicators_csv(comparison: Comparison, lang: str) -> str:
                 meets = "" if v.meets is None else w["yes"] if v.meets else w["no"]
                 cells += [f"{v.value:g}", v.year, meets]
         direction = message(f"county.direction.{ind.direction}", lang) if ind.direction else ""
-        writer.writerow([ind.label, ind.unit, "" if ind.baseline is None else f"{ind.baseline:g}",
-                         direction, *cells])
-    return BOM + out.getvalue()
+        baseline = "" if ind.baseline is None else f"{ind.baseline:g}"
+        writer.writerow([ind.label, unit_text(ind.unit, lang), baseline, direction, *cells])
+    return out.getvalue()
+
+
+def csvw_metadata(comparison: Comparison, part: str, lang: str, csv_url: str
+                  ) -> dict[str, object]:
+    """CSVW metadata (W3C Metadata Vocabulary for Tabular Data) of one compare CSV: column
+    titles as the file writes them, and each column's datatype."""
+    w = _words(lang)
+    columns: list[tuple[str, str, str]] = []  # name, title, datatype
+    if part == "items":
+        columns += [("number", w["number"], "string"), ("item", w["item"], "string"),
+                    ("placeholder", w["placeholder"], "string")]
+        columns += [(f"standards_{c.code}", f"{c.label} {c.code} {w['standards']}", "integer")
+                    for c in comparison.counties]
+    else:
+        columns += [("indicator", w["indicator"], "string"), ("unit", w["unit"], "string"),
+                    ("baseline", w["baseline"], "decimal"),
+                    ("direction", w["direction"], "string")]
+        for c in comparison.counties:
+            columns += [(f"value_{c.code}", f"{c.label} {c.code} {w['value']}", "decimal"),
+                        (f"year_{c.code}", f"{c.label} {c.code} {w['year']}", "gYear"),
+                        (f"meets_{c.code}", f"{c.label} {c.code} {w['meets']}", "string")]
+    return {
+        "@context": [CSVW_CONTEXT, {"@language": "zh" if lang != "en" else "en"}],
+        "url": csv_url,
+        "dialect": {"encoding": "utf-8", "header": True, "headerRowCount": 1},
+        "tableSchema": {"columns": [{"name": name, "titles": title, "datatype": datatype}
+                                    for name, title, datatype in columns]},
+    }

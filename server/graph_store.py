@@ -13,17 +13,21 @@ docs/deployment.md).
 
 from __future__ import annotations
 
+import io
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from bpss_kg.errors import BadInput, NotFound, ResultTooLarge
 from bpss_kg.input_bounds import bounded, check_document
 from bpss_kg.loading import checked_base
+from bpss_kg.publish.jsonld import CONTEXT_PATH, write_jsonld
 from bpss_kg.store.changes import DEFAULT_GRAPH
 from bpss_kg.store.query_service import NotAcceptable
 
 from .auth import current_writer, requires_token
 from .context import context
+from .publish import base_url
 
 blueprint = Blueprint("graph_store", __name__)
 
@@ -113,8 +117,13 @@ def get_graph() -> Response:
         raise NotAcceptable(f"none of {accept} can be produced; offered: {', '.join(OUT)}")
     if isinstance(target, ox.DefaultGraph):
         return _union_graph(media)
-    triples = [q.triple for q in context().store.quads(target)]
-    body = ox.serialize(triples, format=MEDIA[media]) or b""
+    quads = list(context().store.quads(target))
+    if media == "application/ld+json":  # compacted with the published context (issue 20)
+        out = io.BytesIO()
+        write_jsonld(quads, out, f"{base_url()}{CONTEXT_PATH}", one_graph=True)
+        body = out.getvalue()
+    else:
+        body = ox.serialize([q.triple for q in quads], format=MEDIA[media]) or b""
     return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
 

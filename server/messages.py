@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bpss_kg.place_names import romanised_names
+
 MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "site.title": ("基本公共服务标准化知识图谱", "Basic public service standardization graph"),
     "site.short": ("基本公共服务标准化", "BPSS knowledge graph"),
@@ -21,6 +23,18 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "search.results": ("“{q}”的搜索结果：{n} 条", "{n} results for “{q}”"),
     "search.none": ("没有找到匹配的资源。", "Nothing matches."),
     "search.empty": ("请输入要搜索的名称、编号或代码。", "Type a name, a number or a code to search."),
+    "search.facets": ("筛选", "Narrow down"),
+    "search.facet_kind": ("类型", "Type"),
+    "search.facet_province": ("省份", "Province"),
+    "search.facet_data": ("县域数据", "County data"),
+    "search.has_data": ("有标准体系数据", "with a standard system"),
+    "search.no_data": ("尚无数据", "no data yet"),
+    "search.all": ("全部", "all"),
+    "search.bad_kind": ("类型“{kind}”不存在。", "There is no type “{kind}”."),
+    "search.bad_province": ("省份代码应为两位数字（如 37），而不是“{province}”。",
+                            "A province code has two digits (e.g. 37), not “{province}”."),
+    "search.bad_data": ("data 只能是 yes 或 no，而不是“{data}”。",
+                        "data is yes or no, not “{data}”."),
     "kind.county": ("县（区）", "County"),
     "kind.standard": ("标准", "Standard"),
     "kind.item": ("服务项目", "Service item"),
@@ -39,6 +53,9 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
                    "This graph holds the national list of basic public services, county standard "
                    "systems, indicators and coordination agreements: search by name, browse and "
                    "compare counties."),
+    "home.import": ("县级标准化办公室：导入标准明细表", "County offices: import a standard detail table"),
+    "home.data": ("数据目录与下载", "Data catalog and downloads"),
+    "home.query": ("SPARQL 查询", "SPARQL query"),
     "home.counties": ("县域标准体系", "County standard systems"),
     "home.standards": ("标准", "Standards"),
     "home.items": ("国家清单项目位置", "National list positions"),
@@ -67,6 +84,18 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "resource.subject": ("资源", "Resource"),
     "resource.property": ("属性", "Property"),
     "resource.county_dashboard": ("查看县域看板", "Open the county dashboard"),
+    "neighbour.title": ("关系图", "Neighbourhood"),
+    "neighbour.explain": ("本标准代替的和代替本标准的标准、规范性引用（双向）、实施的服务项目及所属标准体系。点击节点打开其页面。",
+                          "What this standard supersedes and what replaces it, its normative "
+                          "references (both ways), the service items it implements and the "
+                          "systems it belongs to. Click a node to open its page."),
+    "neighbour.supersedes": ("代替", "supersedes"),
+    "neighbour.replacedBy": ("被代替为", "replaced by"),
+    "neighbour.references": ("规范性引用", "cites"),
+    "neighbour.referencedBy": ("被引用于", "cited by"),
+    "neighbour.implements": ("实施项目", "implements"),
+    "neighbour.inSystem": ("所属体系", "in system"),
+    "neighbour.this": ("本标准", "this standard"),
     "ontology.title": ("本体浏览", "Ontology"),
     "ontology.classes": ("类（{n}）", "Classes ({n})"),
     "ontology.properties": ("属性（{n}）", "Properties ({n})"),
@@ -185,6 +214,7 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "compare.csv": ("下载 CSV", "Download CSV"),
     "compare.csv_items": ("下载项目对比 CSV", "Download items CSV"),
     "compare.csv_indicators": ("下载指标对比 CSV", "Download indicators CSV"),
+    "compare.bad_part": ("part 只能是 {parts}，而不是“{part}”。", "part is one of {parts}, not “{part}”."),
     "compare.coverage": ("项目覆盖", "Item coverage"),
     "compare.items": ("逐项对比（单元格为实施该项目的标准数）",
                       "Item by item (cells: standards implementing the item)"),
@@ -207,6 +237,12 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "query.run": ("用这些参数运行", "Run with these values"),
     "query.permalink": ("本查询的永久链接", "Permalink to this query"),
     "query.unbound": ("未绑定的参数变量会匹配所有值。", "Unbound parameter variables match every value."),
+    "query.input.query": ("SPARQL 查询文本", "SPARQL query text"),
+    "query.input.tab": ("查询标签页名称", "Query tab name"),
+    "query.input.endpoint": ("SPARQL 端点地址", "SPARQL endpoint URL"),
+    "query.input.page_size": ("每页行数", "Rows per page"),
+    "query.input.filter": ("筛选结果", "Filter the results"),
+    "query.input.field": ("查询编辑器输入框", "Query editor field"),
     "error.title": ("出错了", "Something went wrong"),
     "error.back": ("返回首页", "Back to the home page"),
     "error.no_page": ("本站没有地址为 {path} 的页面。可从首页浏览，或在上方搜索县、标准和项目。",
@@ -216,9 +252,158 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "footer.data": ("示例与生成数据均标注为合成数据（bpss:isSynthetic），非官方数据。",
                     "Sample and generated data are marked synthetic (bpss:isSynthetic) and are "
                     "not official."),
+    "nav.import": ("导入明细表", "Import a table"),
+    "nav.data": ("数据下载", "Data"),
+    "import.title": ("导入标准明细表", "Import a standard detail table"),
+    "import.intro": ("上传本县的标准明细表（.xlsx 或 .csv），先检查表格并查看校验报告，确认后用写入令牌导入。",
+                     "Upload your county's standard detail table (.xlsx or .csv): check it and read "
+                     "the validation report first, then import it with your write token."),
+    "import.template": ("下载空白模板", "Download the blank template"),
+    "import.county": ("县级行政区划代码（GB/T 2260，六位）", "County code (GB/T 2260, six digits)"),
+    "import.file": ("标准明细表（.xlsx / .csv）", "Standard detail table (.xlsx / .csv)"),
+    "import.choose_again": ("浏览器不能保留已选的文件：再次检查或导入前请重新选择文件。",
+                            "Browsers cannot keep a chosen file: choose the file again before you "
+                            "check or import once more."),
+    "import.indicators": ("指标表（可选）", "Indicator table (optional)"),
+    "import.token": ("写入令牌（导入时需要）", "Write token (needed to import)"),
+    "import.check": ("检查", "Check"),
+    "import.import": ("导入", "Import"),
+    "import.bad_county": ("县级行政区划代码应为六位数字，而不是“{county}”。",
+                          "A county code has six digits, not “{county}”."),
+    "import.unreadable": ("无法读取上传的表格：{reason}", "The upload cannot be read: {reason}"),
+    "import.table_check": ("第一步：表格检查", "Step 1: table check"),
+    "import.problems": ("表格有 {n} 个问题，请在表格中改正后重新上传。",
+                        "The table has {n} problem(s); correct them in the table and upload it again."),
+    "import.table_ok": ("表格无误：{s} 项标准，{o} 个指标值。",
+                        "The table reads cleanly: {s} standard(s), {o} indicator value(s)."),
+    "import.warnings": ("{n} 条提示（不影响导入）", "{n} note(s) (do not stop the import)"),
+    "import.sheet": ("工作表", "Sheet"),
+    "import.row": ("行", "Row"),
+    "import.column": ("列", "Column"),
+    "import.value": ("值", "Value"),
+    "import.reason": ("原因", "Reason"),
+    "import.import_step": ("第二步：导入", "Step 2: import"),
+    "import.fix_table_first": ("表格有问题，先改正表格。", "The table has problems; correct it first."),
+    "import.writes_disabled": ("本服务未开启写入（未配置令牌）。",
+                               "This service does not accept writes (no token is configured)."),
+    "import.no_token": ("请填写令牌。", "Enter a token."),
+    "import.bad_token": ("令牌错误或已撤销。", "The token is wrong or has been revoked."),
+    "import.forbidden": ("此令牌无权写入本县：{reason}", "This token may not write this county: {reason}"),
+    "import.nothing_written": ("未导入任何数据。", "Nothing was imported."),
+    "import.written": ("已导入：县域图现有 {n} 个三元组。",
+                       "Imported: the county graph now holds {n} triples."),
+    "import.open_dashboard": ("查看县域看板", "Open the county dashboard"),
+    "import.validation": ("校验报告（导入后的县域图）", "Validation report (the county graph after the import)"),
+    "import.conforms": ("符合全部校验规则。", "Conforms to every rule."),
+    "import.findings_summary": ("共 {n} 项发现，其中违规 {v} 项。每行说明对象、规则、如何改正及其在表格中的位置。",
+                                "{n} finding(s), {v} violation(s). Each row names the thing, the "
+                                "rule, how to fix it and where it is in the table."),
+    "findings.value": ("涉及", "Concerns"),
+    "findings.fix": ("如何改正", "How to fix"),
+    "findings.where": ("表格位置", "In the table"),
+    "findings.sheet_row": ("{sheet} 第 {row} 行", "{sheet}, row {row}"),
+    "findings.no_row": ("（不在表中）", "(not in the table)"),
+    "synthetic.banner": ("注意：本县数据含合成示例数据（bpss:isSynthetic），非官方数据。",
+                         "Note: this county's data includes synthetic sample data "
+                         "(bpss:isSynthetic); it is not official."),
+    "synthetic.resource": ("注意：此资源为合成示例数据（bpss:isSynthetic），非官方数据。",
+                           "Note: this resource is synthetic sample data (bpss:isSynthetic), not "
+                           "official."),
+    "county.import": ("导入本县明细表", "Import this county's table"),
+    "county.download": ("下载本县数据：", "Download this county's data:"),
+    "county.download_csv": ("明细表 CSV", "Table CSV"),
+    "county.download_xlsx": ("明细表 XLSX", "Table XLSX"),
+    "county.download_ttl": ("RDF Turtle", "RDF Turtle"),
+    "footer.catalog": ("数据目录 (DCAT)", "Data catalog (DCAT)"),
+    "footer.void": ("VoID 描述", "VoID description"),
+    "footer.dumps": ("全部数据下载", "Full dump"),
+    "footer.import": ("导入明细表", "Import a table"),
+    "catalog.title": ("数据目录", "Data catalog"),
+    "catalog.intro": ("本服务发布的数据集（DCAT）：国家层、本体、各县标准体系与校验报告，每个数据集可下载多种 RDF 格式，也可通过 SPARQL 查询。",
+                      "The datasets this service publishes (DCAT): the national layer, the "
+                      "ontology, each county's standard system and the validation reports, each "
+                      "downloadable in several RDF syntaxes and queryable through SPARQL."),
+    "catalog.machine": ("机器可读：", "Machine-readable:"),
+    "catalog.publisher": ("发布者：", "Publisher:"),
+    "catalog.dataset": ("数据集", "Dataset"),
+    "catalog.downloads": ("下载", "Downloads"),
+    "void.title": ("VoID 数据集统计", "VoID dataset statistics"),
+    "void.intro": ("每个命名图的三元组、主语、类和属性数量；全部共 {n} 个三元组。",
+                   "Triples, distinct subjects, classes and properties of each named graph; {n} "
+                   "triples in all."),
+    "void.graph": ("命名图", "Named graph"),
+    "void.triples": ("三元组", "Triples"),
+    "void.subjects": ("主语", "Subjects"),
+    "void.classes": ("类", "Classes"),
+    "void.properties": ("属性", "Properties"),
+    "sparql.title": ("SPARQL 1.1 端点", "SPARQL 1.1 endpoint"),
+    "sparql.intro": ("此地址按 SPARQL 1.1 协议回答查询（GET 或 POST，参数 query）。在浏览器中可用查询编辑器；程序可按 Accept 头取得结果或本服务描述。",
+                     "This address answers queries by the SPARQL 1.1 Protocol (GET or POST, "
+                     "parameter query). People use the query editor; programs get results or "
+                     "this service description by their Accept header."),
+    "sparql.editor": ("打开查询编辑器", "Open the query editor"),
+    "sparql.endpoint": ("端点地址", "Endpoint URL"),
+    "sparql.update": ("更新端点（需令牌）", "Update endpoint (token required)"),
+    "sparql.no_update": ("未开启（未配置令牌）", "not enabled (no token configured)"),
+    "sparql.features": ("功能", "Features"),
+    "sparql.formats": ("结果格式", "Result formats"),
+    "sparql.graphs": ("命名图（{n}）", "Named graphs ({n})"),
+    "sparql.description": ("服务描述：", "Service description:"),
+    "sparql.example": ("示例：", "Example:"),
     "footer.sparql": ("SPARQL 端点", "SPARQL endpoint"),
     "footer.api": ("查询接口", "Query API"),
 }
+
+
+# Units as the data writes them (Chinese) and in English; a unit not listed is shown as written.
+UNITS: dict[str, str] = {"天": "days", "人": "persons", "元": "yuan", "万元": "10,000 yuan",
+                         "个": "", "次": "times", "年": "years", "小时": "hours",
+                         "人次": "person-times", "张": "beds", "所": "institutions"}
+
+
+# Chinese help for the library queries' parameters: the .rq headers give it in English only.
+PARAMETER_HELP_ZH: dict[str, str] = {
+    "the date to judge against": "判断所依据的日期",
+    "agreements ending before this date": "截止日期早于此日期的协议",
+    "GB/T 2260 code of one county (optional)": "一个县的 GB/T 2260 代码（可选）",
+    "one county (optional)": "一个县（可选）",
+    "GB/T 2260 code of the county": "县的 GB/T 2260 代码",
+    "first county": "第一个县", "second county": "第二个县",
+    "third county (optional)": "第三个县（可选）", "fourth county (optional)": "第四个县（可选）",
+    "one indicator IRI (optional)": "一个指标的 IRI（可选）",
+    "the service item": "服务项目", "the item IRI": "项目的 IRI",
+    "GB/T 2260 code of one province, e.g. 370000 (optional)":
+        "一个省的 GB/T 2260 代码，如 370000（可选）",
+    "one province (optional)": "一个省（可选）",
+    "editions on or after this date (UTC)": "此日期（UTC）及之后的版本",
+    "one year, e.g. 2024 (optional)": "一个年份，如 2024（可选）",
+    "reference year": "参考年份",
+}
+PARAMETER_TYPES_ZH = {"date": "日期", "place": "行政区代码", "iri": "IRI", "year": "年份",
+                      "decimal": "数值", "integer": "整数", "string": "文本"}
+
+
+def parameter_help(description: str, lang: str) -> str:
+    """A library parameter's help in the UI language (English as written when untranslated)."""
+    return PARAMETER_HELP_ZH.get(description, description) if lang == "zh" else description
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A unit in the UI language (the data's units are Chinese)."""
+    return UNITS.get(unit, unit) if lang == "en" else unit
+
+
+def place_label(name: str, lang: str) -> str:
+    """A place's name in the UI language: in English, a Chinese-only name is shown in Hanyu
+    Pinyin with its suffix word and the Chinese alongside, "Haiyan County (海盐县)" (generated,
+    not an official English name, hence the Chinese kept)."""
+    if lang != "en":
+        return name
+    forms = romanised_names(name)
+    if not forms:
+        return name
+    english = next((form for form in forms if " " in form), forms[0])  # with the suffix word
+    return f"{english} ({name})"
 
 
 def message(key: str, lang: str, **values: object) -> str:

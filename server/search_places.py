@@ -11,6 +11,8 @@ from bpss_kg.browse.labels import LabelBook
 from bpss_kg.search import Hit
 from bpss_kg.store.base import Store
 
+from .messages import place_label
+
 _WHERE = """
 PREFIX bpss: <https://w3id.org/bpss-kg/def#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -37,5 +39,24 @@ def places(store: Store, hits: list[Hit], lang: str) -> dict[str, str]:
                     ups[sol[up].value] = level
         if ups:
             found[hit.iri] = ("，" if lang == "zh" else ", ").join(
-                labels.get(iri, lang) for iri in sorted(ups, key=ups.__getitem__))
+                place_label(labels.get(iri, lang), lang)
+                for iri in sorted(ups, key=ups.__getitem__))
     return found
+
+
+_LABEL = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?place ?label WHERE { ?place rdfs:label ?label }
+"""
+
+
+def province_names(store: Store, codes: list[str], lang: str) -> dict[str, str]:
+    """Two-digit province code → the province's name in ``lang`` (for the search facets)."""
+    names = {}
+    for code in codes:
+        labels = LabelBook()
+        iri = f"https://w3id.org/bpss-kg/id/place/{code}0000"
+        for sol in store.query(_LABEL, bindings={"place": ox.NamedNode(iri)}):
+            labels.add(iri, sol["label"])
+        names[code] = place_label(labels.get(iri, lang), lang) if labels.has(iri) else code
+    return names

@@ -25,6 +25,7 @@ from bpss_kg.store.sparql_text import mentions_load
 
 from .auth import current_writer, requires_token
 from .context import context
+from .publish import service_page
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -165,11 +166,23 @@ def sparql() -> Response:
                     "charset=utf-8")
 
 
+def _wants_page() -> bool:
+    """A browser's visit (text/html preferred to every RDF syntax, no format=)."""
+    accept = request.accept_mimetypes
+    if request.values.get("format") or not accept:
+        return False
+    html = accept.quality("text/html")
+    return html > 0 and all(html > accept.quality(m) for m in GRAPH_MEDIA if m != "text/plain")
+
+
 def _service_description() -> Response:
     ctx = context()
     base = request.host_url.rstrip("/")
     graph = service_description(ctx.store, f"{base}/sparql",
                                 f"{base}/update" if ctx.writes_enabled else None)
+    if _wants_page():
+        return Response(service_page(graph, f"{base}/sparql"),
+                        content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
     _, graph_format = negotiate()
     fmt = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml",
            None: "turtle"}[graph_format]

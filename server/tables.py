@@ -8,18 +8,19 @@ table and writes nothing; ``POST /api/import/commit`` (same form, bearer token) 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, g, jsonify, render_template, request
 from werkzeug.datastructures import FileStorage
 
 from bpss_kg.access import Forbidden, Writer
+from bpss_kg.browse.findings import Namer, readable_findings
 from bpss_kg.errors import BadInput
-from bpss_kg.namespaces import county_graph
+from bpss_kg.namespaces import county_graph, is_division_code
 from bpss_kg.tables import ImportPreview, commit_import, preview_import, template_bytes
-from bpss_kg.validation.report import render_text
 from bpss_kg.validation.runner import ValidationRun, validate_county_graph
 
 from .auth import current_writer, requires_token, writer_for
 from .context import context
+from .messages import message
 
 blueprint = Blueprint("tables", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,30 +114,55 @@ def commit() -> Response:
     return jsonify(result.to_dict() | {"imported": True, "triples_written": len(result.graph)})
 
 
+def _lang() -> str:
+    return getattr(g, "lang", "zh")
+
+
 @blueprint.route("/import", methods=["GET", "POST"])
 def page() -> str:
-    """A plain form: check a table, read its problems or validation report, then import."""
-    lang = "en" if request.args.get("lang") == "en" else "zh"
-    state: dict[str, object] = {"lang": lang}
-    if request.method == "POST":
-        try:
-            result, checked_at = _checked()
-            state["preview"] = result.to_dict()
-            run = _validation(result)
-            if run is not None:
-                state["report"] = render_text(run)
-            if request.form.get("action") == "import" and result.ok:
-                writer = writer_for(request.form.get("token"))
-                if not context().writes_enabled:
-                    state["error"] = "写入未开启（未配置令牌） / writes are disabled (no token)"
-                elif not request.form.get("token"):
-                    state["error"] = "请输入令牌 / enter your token"
-                elif writer is None:
-                    state["error"] = "令牌错误或已撤销 / wrong or revoked token"
-                else:
-                    state["written"] = len(_commit(writer, result, checked_at).graph)
-        except Forbidden as error:
-            state["error"] = f"无权写入 / not allowed: {error}"
-        except BadInput as error:
-            state["error"] = str(error)
+    """The county office's form: check a table (its problems, or the validation report of the
+    would-be county graph, one row per finding with the rule, what to fix and the spreadsheet
+    row), then import it with a token. The table check and the token check are reported apart.
+    """
+    lang = _lang()
+    county = (request.values.get("county") or "").strip()
+    state: dict[str, object] = {"county": county, "posted": request.method == "POST"}
+    if request.method != "POST":
+        return render_template("import.html", **state)
+    if not is_division_code(county):
+        state["error"] = message("import.bad_county", lang, county=county)
+        return render_template("import.html", **state)
+    try:
+        result, checked_at = _checked()
+    except BadInput as error:
+        state["error"] = message("import.unreadable", lang, reason=str(error))
+        return render_template("import.html", **state)
+    state["preview"] = result
+    run = _validation(result)
+    if run is not None:
+        state["run"] = run
+        state["findings"] = readable_findings(run.findings, Namer(context().store, result.graph),
+                                              lang, result.rows)
+    if request.form.get("action") == "import":
+        state["import_error"] = _import(result, checked_at, lang, state)
     return render_template("import.html", **state)
+
+
+def _import(result: ImportPreview, checked_at: int | None, lang: str,
+            state: dict[str, object]) -> str | None:
+    """Write a checked table; the reason in the user's language when it is not written."""
+    token = request.form.get("token") or ""
+    if not result.ok:
+        return message("import.fix_table_first", lang)
+    if not context().writes_enabled:
+        return message("import.writes_disabled", lang)
+    if not token.strip():
+        return message("import.no_token", lang)
+    writer = writer_for(token)
+    if writer is None:
+        return message("import.bad_token", lang)
+    try:
+        state["written"] = len(_commit(writer, result, checked_at).graph)
+    except Forbidden as error:
+        return message("import.forbidden", lang, reason=str(error))
+    return None

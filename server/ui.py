@@ -7,9 +7,11 @@ Paths are stable: ``/``, ``/search?q=``, ``/resource?iri=IRI`` (and ``/id/…`` 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
@@ -24,19 +26,31 @@ from bpss_kg.browse.county import county_dashboard
 from bpss_kg.browse.labels import language
 from bpss_kg.browse.national_tree import national_tree
 from bpss_kg.browse.ontology_view import ontology_view
-from bpss_kg.browse.resource import RDF_FORMATS, describe, parse_iri, resource_rdf
+from bpss_kg.browse.resource import (
+    NEIGHBOUR_RELATIONS,
+    RDF_FORMATS,
+    Neighbour,
+    describe,
+    parse_iri,
+    resource_rdf,
+    standard_neighbourhood,
+)
 from bpss_kg.browse.summary import summary
+from bpss_kg.browse.synthetic import county_has_synthetic, resource_is_synthetic
 from bpss_kg.errors import BadInput, BpssError
 from bpss_kg.namespaces import ID, county_graph, is_division_code
+from bpss_kg.publish.jsonld import CONTEXT_PATH
 from bpss_kg.queries import library
+from bpss_kg.search import KIND_RANK, Narrowing
 from bpss_kg.search import search as search_index
 from bpss_kg.system_diff import edition_pair, label_book, report_sections
 
-from .compare_csv import PARTS, indicators_csv, items_csv
+from .compare_csv import PARTS, csvw_metadata, indicators_csv, items_csv
 from .context import context
 from .errors import status_for
-from .messages import message
-from .search_places import places
+from .messages import PARAMETER_TYPES_ZH, message, parameter_help, place_label, unit_text
+from .publish import base_url
+from .search_places import places, province_names
 
 blueprint = Blueprint("ui", __name__, template_folder="templates")
 
@@ -86,6 +100,8 @@ def page_url(page: int) -> str:
 def helpers() -> dict[str, Any]:
     lang = _lang()
     return {"lang": lang, "t": lambda key, **v: message(key, lang, **v), "link": link,
+            "unit": lambda text: unit_text(text or "", lang),
+            "place": lambda name: place_label(name or "", lang),
             "resource_link": resource_link, "switch_language_url": switch_language_url,
             "page_url": page_url}
 
@@ -128,9 +144,35 @@ def home() -> str:
 @blueprint.get("/search")
 def search() -> str:
     text = request.args.get("q", "")
-    results = search_index(context().store, text, _page())
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in KIND_RANK and kind != "other":
+        raise BadInput(message("search.bad_kind", _lang(), kind=kind))
+    province = request.args.get("province") or None
+    if province is not None and not (len(province) == 2 and province.isdigit()):
+        raise BadInput(message("search.bad_province", _lang(), province=province))
+    data = request.args.get("data") or None
+    if data not in (None, "yes", "no"):
+        raise BadInput(message("search.bad_data", _lang(), data=data))
+    narrowing = Narrowing(kind, province, None if data is None else data == "yes")
+    store = context().store
+    results = search_index(store, text, _page(), narrowing=narrowing)
     return render_template("search.html", q=text, results=results,
-                           where=places(context().store, results.hits, _lang()))
+                           where=places(store, results.hits, _lang()),
+                           provinces=province_names(store, sorted(results.facets.provinces),
+                                                    _lang()),
+                           facet_url=facet_url)
+
+
+def facet_url(**changes: str | None) -> str:
+    """This search with one facet set (or cleared, for None), from the first page."""
+    args = request.args.to_dict(flat=True)
+    args.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return f"{request.path}?{urlencode(args)}"
 
 
 def _wanted_rdf() -> str | None:
@@ -152,21 +194,53 @@ def _resource_response(iri_text: str) -> Response | str:
     fmt = _wanted_rdf()
     if fmt is not None:
         media = RDF_FORMATS[fmt][1]
-        return Response(resource_rdf(store, iri, fmt), content_type=f"{media}; charset=utf-8",
-                        headers={"Vary": "Accept"})
+        return Response(resource_rdf(store, iri, fmt, f"{base_url()}{CONTEXT_PATH}"),
+                        content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
     view = describe(store, iri, _lang(), _page())
     county_code = None
     if iri.value.startswith(str(ID["place/"])) and any(
             t.iri.endswith("#County") for t in view.types):
         county_code = iri.value.rsplit("/", 1)[-1]
+    synthetic = (county_has_synthetic(store, county_code) if county_code
+                 else resource_is_synthetic(store, iri.value))
+    neighbours = standard_neighbourhood(store, iri, _lang()) if any(
+        t.iri == STANDARD_CLASS for t in view.types) else []
     from .feedback import panel_for
 
     feedback = panel_for(iri.value, [t.iri for t in view.types])
     response = Response(render_template("resource.html", view=view, county_code=county_code,
+                                        synthetic=synthetic, neighbours=neighbours,
+                                        neighbourhood=_neighbourhood_chart(view, neighbours),
                                         feedback=feedback),
                         content_type="text/html; charset=utf-8")
     response.headers["Vary"] = "Accept"
     return response
+
+
+STANDARD_CLASS = "https://w3id.org/bpss-kg/def#Standard"
+
+
+def _neighbourhood_chart(view: Any, neighbours: list[Neighbour]) -> dict[str, Any] | None:
+    """The graph view's data: the standard in the middle, its neighbours around it, each link
+    named by its relation in the UI language; nodes link to their local pages."""
+    if not neighbours:
+        return None
+    lang = _lang()
+    relations = [r for r in NEIGHBOUR_RELATIONS if any(n.relation == r for n in neighbours)]
+    nodes = [{"id": view.iri, "name": view.label, "category": len(relations),
+              "href": resource_link(view.iri), "centre": True}]
+    seen = {view.iri}
+    links = []
+    for n in neighbours:
+        if n.iri not in seen:
+            seen.add(n.iri)
+            nodes.append({"id": n.iri, "name": n.label, "href": resource_link(n.iri),
+                          "category": relations.index(n.relation)})
+        links.append({"source": view.iri, "target": n.iri,
+                      "label": message(f"neighbour.{n.relation}", lang)})
+    return {"nodes": nodes, "links": links,
+            "categories": [message(f"neighbour.{r}", lang) for r in relations]
+            + [message("neighbour.this", lang)]}
 
 
 @blueprint.get("/resource")
@@ -191,6 +265,7 @@ def national_list() -> str:
 
 
 def chart_label(label: str, unit: str, lang: str) -> str:
+    unit = unit_text(unit, lang)
     if not unit:
         return label
     return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
@@ -202,15 +277,18 @@ def county(code: str) -> str:
     dashboard = county_dashboard(context().store, code, lang)
     latest = max((row.year for row in dashboard.indicators), default="")
     chart = {
-        "labels": {"value": f"{dashboard.label} ({latest})",
+        "labels": {"value": f"{place_label(dashboard.label, lang)} ({latest})",
                    "baseline": message("chart.baseline", lang)},
         "rows": [{"label": chart_label(row.label, row.unit, lang), "value": row.value,
                   "baseline": row.baseline, "meets": row.meets}
                  for row in dashboard.indicators],
     }
     editions = context().editions.editions(graph=str(county_graph(code)), limit=100_000)
+    store = context().store
     return render_template("county.html", d=dashboard, chart=chart,
-                           editions=list(reversed(editions))[:5], edition_count=len(editions))
+                           editions=list(reversed(editions))[:5], edition_count=len(editions),
+                           synthetic=county_has_synthetic(store, code),
+                           has_graph=store.has_graph(ox.NamedNode(str(county_graph(code)))))
 
 
 def _edition_number(name: str) -> int | None:
@@ -237,7 +315,8 @@ def county_editions(code: str) -> str:
                                           _edition_number("from"), _edition_number("to"))
         pair = {"from": from_n, "to": to_n,
                 "sections": report_sections(diff, label_book(context().store, diff))}
-    return render_template("editions.html", d=dashboard, editions=editions, pair=pair)
+    return render_template("editions.html", d=dashboard, editions=editions, pair=pair,
+                           synthetic=county_has_synthetic(context().store, code))
 
 
 @blueprint.get("/compare")
@@ -254,16 +333,26 @@ def compare() -> Response | str:
                                notice=message(key, _lang(), n=len(typed)) if key else None), status
     codes = parse_codes(",".join(typed))
     comparison = compare_counties(context().store, codes, _lang())
-    if request.args.get("format") == "csv":
+    if request.args.get("format") in ("csv", "csvw"):
         part = request.args.get("part", "items")
         if part not in PARTS:
-            raise BadInput(f"part is one of {', '.join(PARTS)}, not {part!r}")
+            raise BadInput(message("compare.bad_part", _lang(), parts=", ".join(PARTS),
+                                   part=part))
+        csv_url = base_url() + url_for(
+            "ui.compare", counties=",".join(codes), format="csv", part=part,
+            **({"lang": "en"} if _lang() == "en" else {}))
+        if request.args.get("format") == "csvw":
+            return Response(json.dumps(csvw_metadata(comparison, part, _lang(), csv_url),
+                                       ensure_ascii=False, indent=1),
+                            content_type="application/csvm+json; charset=utf-8")
         body = (items_csv if part == "items" else indicators_csv)(comparison, _lang())
         name = f"compare-{part}-" + "-".join(codes) + ".csv"
-        return Response(body, content_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        metadata = csv_url.replace("format=csv", "format=csvw", 1)
+        return Response(body, content_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Link": f'<{metadata}>; rel="describedby"; type="application/csvm+json"'})
     chart = {
-        "counties": [county.label for county in comparison.counties],
+        "counties": [place_label(county.label, _lang()) for county in comparison.counties],
         "baseline": message("chart.baseline", _lang()),
         "indicators": [{"label": chart_label(ind.label, ind.unit, _lang()),
                         "baseline": ind.baseline,
@@ -282,5 +371,12 @@ def favicon() -> Response:
 
 @blueprint.get("/query")
 def query() -> str:
+    lang = _lang()
     queries = [q.to_dict() for q in library().values()]
+    for entry in queries:
+        for parameter in entry["parameters"]:
+            parameter["description"] = parameter_help(parameter.get("description") or "", lang)
+            if lang == "zh":
+                parameter["type_label"] = PARAMETER_TYPES_ZH.get(parameter["type"],
+                                                                 parameter["type"])
     return render_template("query.html", queries=queries)

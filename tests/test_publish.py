@@ -165,7 +165,9 @@ def test_void_counts(small_store):
 
 
 def test_county_csv_and_csvw_metadata(small_store):
-    text = county_csv(small_store, "370502").decode("utf-8-sig")
+    data = county_csv(small_store, "370502")
+    assert not data.startswith(b"\xef\xbb\xbf")  # no BOM: one rule for every CSV served
+    text = data.decode("utf-8")
     lines = text.splitlines()
     assert lines[0].split(",") == [c.header for c in STANDARD_COLUMNS]
     standards = list(small_store.query(

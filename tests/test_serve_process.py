@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from rdflib import Graph, Namespace, URIRef
 
 from bpss_kg.access import AccessRegistry, Scope
 from bpss_kg.loading import load_sample
@@ -570,3 +571,35 @@ def test_the_county_report_is_served_as_html_and_pdf(served):
     status, headers, pdf = request("GET", served.url("/county/370502/report.pdf"), timeout=120)
     assert status == 200 and headers["Content-Type"] == "application/pdf"
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+def test_issue20_pages_and_data_sharing_through_serve(served):
+    """Through `bpss-kg serve`: the import page's separate checks and readable report, the
+    /sparql page for browsers (Turtle for machines), /context.jsonld, compacted JSON-LD,
+    dcat:byteSize and the county XLSX."""
+    body, content_type = encode_multipart(
+        {"county": "370502", "action": "import", "token": ""},
+        {"file": ("good-utf8.csv", (TABLES / "good-utf8.csv").read_bytes())})
+    status, _, page = request("POST", served.url("/import"), body,
+                              {"Content-Type": content_type})
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.decode()))
+    assert status == 200 and "请填写令牌。 未导入任何数据。" in text
+    assert "表格无误：2 项标准" in text and "good-utf8.csv 第 2 行" in text
+    assert "04 义务教育阶段免除学杂费" in text and 'value="370502"' in page.decode()
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, headers, page = request("GET", served.url("/sparql"), headers={"Accept": browser})
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "打开查询编辑器" in page.decode()
+    status, headers, _ = request("GET", served.url("/sparql"), headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    status, headers, context = request("GET", served.url("/context.jsonld"))
+    assert status == 200 and json.loads(context)["@context"]["bpss"].endswith("/def#")
+    status, _, document = request("GET", served.url("/id/place/370502"),
+                                  headers={"Accept": "application/ld+json"})
+    assert json.loads(document)["@context"] == served.url("/context.jsonld")
+    status, _, catalog = request("GET", served.url("/catalog"), headers={"Accept": "text/turtle"})
+    _, _, dump = request("GET", served.url("/dumps/national.ttl"))
+    dcat = Namespace("http://www.w3.org/ns/dcat#")
+    described = Graph().parse(data=catalog, format="turtle")
+    dist = described.value(None, dcat.downloadURL, URIRef(served.url("/dumps/national.ttl")))
+    assert int(described.value(dist, dcat.byteSize)) == len(dump)
+    status, headers, xlsx = request("GET", served.url("/dumps/county-370502.xlsx"))
+    assert status == 200 and xlsx[:2] == b"PK" and "spreadsheetml" in headers["Content-Type"]

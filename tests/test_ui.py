@@ -19,6 +19,7 @@ from rdflib import OWL, RDF, Graph, Literal, URIRef
 
 from bpss_kg.config import Settings
 from bpss_kg.loading import load_sources, sample_sources, source_for_file
+from bpss_kg.publish.jsonld import with_local_context
 from bpss_kg.store import OxigraphStore
 from bpss_kg.validation import validate
 from server import create_app
@@ -104,7 +105,13 @@ def test_resource_negotiates_turtle_jsonld_and_html(base: str) -> None:
             Literal("东营区", lang="zh")) in graph
     status, media, body = get(base, "/id/place/370502", accept="application/ld+json")
     assert media == "application/ld+json; charset=utf-8"
-    assert json.loads(body)[0]["@id"] == COUNTY
+    document = json.loads(body)
+    # Compacted with the published context (issue 20), and the same triples as the Turtle.
+    assert document["@id"] == COUNTY and document["@context"] == f"{base}/context.jsonld"
+    assert "bpss:divisionCode" in document
+    expanded = Graph().parse(data=with_local_context(body, f"{base}/context.jsonld"),
+                             format="json-ld")
+    assert expanded.isomorphic(graph)
     _, media, html = get(base, "/id/place/370502")
     assert media == "text/html; charset=utf-8"
     text = text_of(html)
@@ -177,11 +184,14 @@ def test_county_dashboard_shows_tree_coverage_indicators_agreements_findings(bas
     assert "适龄儿童国家免疫规划疫苗接种率 2024 88.5 % 不低于 90 % ✗ 未达标" in text
     assert "东营区与河口区生育保险跨区域结算协同协议（合成示例） 河口区 生育保险 " \
            "2024-01-01 – 2026-12-31" in text
-    assert "违规 ProposalComplete 东营区预防接种服务规范立项（合成示例） " \
-           "立项缺少同级政府的配套保障措施" in text
+    # The rule by its label, the focus by its label, how to fix it (issue 20).
+    assert "违规 标准立项条件齐备 立项缺少同级政府的配套保障措施 " \
+           "东营区预防接种服务规范立项（合成示例） " \
+           "由同级政府或行业主管部门提出，针对清单内项目，并附配套保障措施。" in text
+    assert "ProposalComplete" not in text
     english = text_of(get(base, "/county/370502?lang=en")[2])
     assert "Baseline and indicators 5 standards, 4 in force" in english
-    assert "Violation ProposalComplete" in english
+    assert "Violation A standard proposal meets the approval conditions" in english
 
 
 def test_national_list_counts_counties_per_item(base: str) -> None:
@@ -205,14 +215,15 @@ def test_compare_csv_download(base: str) -> None:
     columns; Chinese words in the Chinese file; item numbers as the list writes them."""
     path = "/compare?counties=370502,370503&format=csv"
     status, media, body = get(base, path + "&part=items", accept="*/*")
-    assert (status, media) == (200, "text/csv; charset=utf-8") and body.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert (status, media) == (200, "text/csv; charset=utf-8")
+    assert not body.startswith("\ufeff")  # no BOM: the one rule for every CSV served
+    rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == ["编号", "项目", "待补", "东营区 370502 标准数", "河口区 370503 标准数"]
     assert ["12", "严重精神障碍患者健康管理", "否", "2", "0"] in rows
     assert ["20", "待补（第20项）", "是", "0", "0"] in rows
     assert get(base, path, accept="*/*")[2] == body  # items unless told
     body = get(base, path + "&part=indicators", accept="*/*")[2]
-    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(body)))
     assert rows[0] == ["指标", "单位", "国家基准", "方向",
                        "东营区 370502 数值", "东营区 370502 年份", "东营区 370502 达标",
                        "河口区 370503 数值", "河口区 370503 年份", "河口区 370503 达标"]

@@ -12,6 +12,13 @@
   function draw(elementId, option, rows) {
     var element = document.getElementById(elementId);
     element.style.height = Math.max(220, 70 + rows * 48) + "px";
+    // On a phone the category names take at most 38% of the width, and value-axis labels
+    // that would overlap are dropped (the bars carry their values).
+    var labelWidth = Math.min(260, Math.round(element.clientWidth * 0.38));
+    option.yAxis.axisLabel = { width: labelWidth, overflow: "break" };
+    option.xAxis.axisLabel = { hideOverlap: true };
+    option.xAxis.splitNumber = element.clientWidth < 600 ? 2 : 5;
+    option.legend.type = "scroll";
     var chart = echarts.init(element, null, { renderer: "svg" });
     option.textStyle = { fontFamily: FONT };
     option.animation = false;
@@ -63,5 +70,57 @@
       yAxis: { type: "category", data: names, axisLabel: { width: 260, overflow: "break" } },
       series: series
     }, names.length * (compare.counties.length + 1) * 0.6);
+  }
+
+  // A standard's neighbourhood (resource page): the graph series, the standard in the middle.
+  var hood = data("neighbourhood-data");
+  if (hood) {
+    var colours = ["#b03a2e", "#d9822b", "#1f5f99", "#6c8ebf", "#2e7d5b", "#8e44ad", "#1d2733"];
+    var element = document.getElementById("neighbourhood-chart");
+    element.style.height = Math.max(340, Math.min(640, 200 + hood.nodes.length * 24)) + "px";
+    var graph = echarts.init(element, null, { renderer: "svg" });
+    var narrow = element.clientWidth < 600;
+    // Deterministic radial layout: the standard in the middle, its neighbours evenly on a
+    // circle (grouped by relation), labels pointing away from the centre.
+    var others = hood.nodes.length - 1;
+    var side = narrow ? 100 : 260;
+    // Coordinates spread over the drawing box's own proportions, so ECharts maps them without
+    // stretching the symbols.
+    var halfW = (element.clientWidth - 2 * side) / 2, halfH = (parseFloat(element.style.height) - 90) / 2;
+    var data = hood.nodes.map(function (n, i) {
+      if (n.centre) {
+        return { id: n.id, name: n.name, category: n.category, href: n.href, x: 0, y: 0,
+                 symbolSize: 34, label: { show: true, position: "bottom", fontWeight: "bold",
+                                          width: narrow ? 160 : 260, overflow: "truncate" } };
+      }
+      var angle = -Math.PI / 2 + 2 * Math.PI * (i - 1) / others;
+      var left = Math.cos(angle) < -0.01;
+      return { id: n.id, name: n.name, category: n.category, href: n.href,
+               x: Math.cos(angle) * halfW, y: Math.sin(angle) * halfH, symbolSize: 18,
+               label: { show: true, position: left ? "left" : "right",
+                        width: narrow ? 90 : 220, overflow: "truncate" } };
+    });
+    graph.setOption({
+      textStyle: { fontFamily: FONT },
+      animation: false,
+      tooltip: { formatter: function (p) { return p.dataType === "edge" ? p.data.label : p.name; } },
+      legend: { data: hood.categories, top: 0, type: "scroll" },
+      series: [{
+        type: "graph", layout: "none", roam: true, top: 50, bottom: 40,
+        left: side, right: side,
+        categories: hood.categories.map(function (name, i) {
+          return { name: name, itemStyle: { color: colours[i % colours.length] } };
+        }),
+        data: data,
+        links: hood.links.map(function (l) {
+          return { source: l.source, target: l.target, label: l.label };
+        }),
+        edgeSymbol: ["none", "arrow"], edgeSymbolSize: 7,
+        lineStyle: { color: "#9aa5b1", width: 1.2 },
+        emphasis: { focus: "adjacency" }
+      }]
+    });
+    graph.on("click", function (p) { if (p.dataType === "node" && p.data.href) { window.location.href = p.data.href; } });
+    window.addEventListener("resize", function () { graph.resize(); });
   }
 })();

@@ -93,6 +93,26 @@ share-link form) for a query typed by hand. */
 
   function tab() { return yasgui.getTab(); }
 
+  // Every input YASGUI draws gets an accessible name (it draws the endpoint box, the query
+  // text area, tab names and the results' filter and page-size controls without labels).
+  var names = library.inputNames || {};
+  function nameOf(el) {
+    if (el.closest(".CodeMirror")) { return names.query; }
+    if (el.closest(".tabName, .tab")) { return names.tab; }
+    if (el.closest(".autocompleteWrapper, .controlbar") || /endpoint/i.test(el.className)) { return names.endpoint; }
+    if (el.tagName === "SELECT") { return names.pageSize; }
+    if (el.type === "search" || el.closest(".dataTables_filter, .dt-search, .tableFilter")) { return names.filter; }
+    return el.placeholder || names.field;
+  }
+  function labelInputs() {
+    document.querySelectorAll("#yasgui input, #yasgui textarea, #yasgui select").forEach(function (el) {
+      if (el.getAttribute("aria-label") || (el.id && document.querySelector("label[for='" + el.id + "']"))) { return; }
+      el.setAttribute("aria-label", nameOf(el));
+    });
+  }
+  labelInputs();
+  new MutationObserver(labelInputs).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+
   function updatePermalink() {
     // The request's extra arguments follow the form (YASGUI reads them from the tab).
     tab().setRequestConfig({
@@ -139,7 +159,7 @@ share-link form) for a query typed by hand. */
       row.className = "param";
       var label = document.createElement("label");
       label.htmlFor = "param-" + p.name;
-      label.textContent = "?" + p.name + " (" + p.type + (p.required ? ", " + library.required : "") + ")";
+      label.textContent = "?" + p.name + " (" + (p.type_label || p.type) + (p.required ? ", " + library.required : "") + ")";
       var input = document.createElement("input");
       input.id = "param-" + p.name;
       input.name = p.name;

@@ -15,8 +15,13 @@ Places are found by their Chinese labels romanised too (``Haiyan County``; see p
 generated forms, kept in the index only).
 
 Ranking: exact match, then prefix, then substring; then by kind (county, standard, item,
-organisation, …); then shorter names first. Queries of one or two characters, too short for
-trigrams, use ``LIKE`` over the same table.
+organisation, …); then counties with data (a county graph in the store) before counties
+without; then shorter names first. Queries of one or two characters, too short for trigrams,
+use ``LIKE`` over the same table.
+
+Facets: every search counts its matches by kind, by province (a place's code, or the DB
+prefix of a local standard's number: DB37 → 37xxxx) and by whether a county has data, and can
+be narrowed to one kind, one province, or counties with (or without) data.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -106,17 +111,36 @@ CREATE TRIGGER names_removed AFTER DELETE ON names BEGIN
   INSERT INTO names_fts (names_fts, rowid, name) VALUES ('delete', old.id, old.name);
 END;
 """
-# one pass: rank each matching resource by its best name, count all matches with a window
-_RANKED = """
-SELECT iri, MIN(hit) AS best, MIN(kind_rank) AS kind_rank, MIN(length(name)) AS shortest,
-       COUNT(*) OVER () AS total
-FROM (SELECT n.iri, n.kind_rank, n.name,
-             CASE WHEN lower(n.name) = lower(:q) THEN 0
-                  WHEN substr(lower(n.name), 1, length(:q)) = lower(:q) THEN 1 ELSE 2 END AS hit
-      FROM names n WHERE {where})
-GROUP BY iri
-ORDER BY best, kind_rank, shortest, iri
+# one pass: rank each matching resource by its best name, count all matches with a window;
+# ``with_data`` is a temporary table of the county IRIs that have a county graph
+_MATCHED = """
+WITH matched AS (
+  SELECT m.iri, MIN(m.hit) AS best, MIN(m.kind_rank) AS kind_rank,
+         MIN(length(m.name)) AS shortest,
+         CASE WHEN m.iri IN (SELECT iri FROM with_data) THEN 1 ELSE 0 END AS has_data
+  FROM (SELECT n.iri, n.kind_rank, n.name,
+               CASE WHEN lower(n.name) = lower(:q) THEN 0
+                    WHEN substr(lower(n.name), 1, length(:q)) = lower(:q) THEN 1 ELSE 2 END AS hit
+        FROM names n WHERE {where}) AS m
+  GROUP BY m.iri),
+faceted AS (
+  SELECT matched.*, r.kind,
+         CASE WHEN matched.iri GLOB :place_glob THEN substr(matched.iri, :code_at, 2)
+              WHEN r.number GLOB 'DB[0-9][0-9]*' THEN substr(r.number, 3, 2) END AS province
+  FROM matched JOIN resources r ON r.iri = matched.iri)
+"""
+_RANKED = _MATCHED + """
+SELECT iri, best, kind_rank, shortest, COUNT(*) OVER () AS total FROM faceted
+WHERE {narrow}
+ORDER BY best, kind_rank, has_data DESC, shortest, iri
 LIMIT :limit OFFSET :offset
+"""
+_FACETS = _MATCHED + """
+SELECT 'kind', kind, COUNT(*) FROM faceted WHERE {narrow} GROUP BY kind
+UNION ALL SELECT 'province', province, COUNT(*) FROM faceted
+  WHERE province IS NOT NULL AND {narrow} GROUP BY province
+UNION ALL SELECT 'data', has_data, COUNT(*) FROM faceted
+  WHERE kind = 'county' AND {narrow} GROUP BY has_data
 """
 _MATCH = "n.id IN (SELECT rowid FROM names_fts WHERE names_fts MATCH :phrase)"
 _LIKE = r"n.name LIKE :pattern ESCAPE '\'"
@@ -147,12 +171,48 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Facets:
+    """Counts of the matches (after any narrowing) by kind, by two-digit province code
+    (``37``) and, for counties, with and without data."""
+
+    kinds: dict[str, int] = field(default_factory=dict)
+    provinces: dict[str, int] = field(default_factory=dict)
+    with_data: int = 0
+    without_data: int = 0
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What a search is narrowed to: one kind, one province (two-digit code), counties with
+    (True) or without (False) data; None leaves a facet open."""
+
+    kind: str | None = None
+    province: str | None = None
+    has_data: bool | None = None
+
+    def sql(self) -> tuple[str, dict[str, object]]:
+        clauses, params = ["1"], {}
+        if self.kind:
+            clauses.append("kind = :kind")
+            params["kind"] = self.kind
+        if self.province:
+            clauses.append("province = :province")
+            params["province"] = self.province
+        if self.has_data is not None:
+            clauses.append("kind = 'county' AND has_data = :has_data")
+            params["has_data"] = 1 if self.has_data else 0
+        return " AND ".join(clauses), params
+
+
+@dataclass(frozen=True)
 class SearchPage:
     query: str
     hits: list[Hit]
     total: int
     page: int
     pages: int
+    facets: Facets = field(default_factory=Facets)
+    narrowing: Narrowing = field(default_factory=Narrowing)
 
 
 _memory_indexes: weakref.WeakKeyDictionary[object, Path] = weakref.WeakKeyDictionary()
@@ -432,11 +492,24 @@ def _printed_number(query: str) -> str:
         return query
 
 
-def search(store: Store, text: str, page: int = 1, per_page: int = 20) -> SearchPage:
-    """Resources whose label, title, number or code contains ``text`` (ranked)."""
+PLACE_PREFIX = "https://w3id.org/bpss-kg/id/place/"
+_COUNTY_GRAPH_PREFIX = "https://w3id.org/bpss-kg/graph/county/"
+
+
+def counties_with_data(store: Store) -> list[str]:
+    """IRIs of the counties that have a county graph in the store."""
+    return [PLACE_PREFIX + g.value[len(_COUNTY_GRAPH_PREFIX):] for g in store.named_graphs()
+            if g.value.startswith(_COUNTY_GRAPH_PREFIX)]
+
+
+def search(store: Store, text: str, page: int = 1, per_page: int = 20,
+           narrowing: Narrowing | None = None) -> SearchPage:
+    """Resources whose label, title, number or code contains ``text`` (ranked), with facet
+    counts, narrowed to a kind, a province or counties with or without data if asked."""
+    narrowing = narrowing or Narrowing()
     query = _printed_number(" ".join(text.split())[:MAX_QUERY_CHARS])
     if not query:
-        return SearchPage(query, [], 0, 1, 1)
+        return SearchPage(query, [], 0, 1, 1, narrowing=narrowing)
     path = index_path(store)
     if not index_is_fresh(store) and not refresh_index(
             store, allow_full=getattr(store, "path", None) is None, wait=2.0):
@@ -446,24 +519,35 @@ def search(store: Store, text: str, page: int = 1, per_page: int = 20) -> Search
         where, params = _MATCH, {"phrase": '"' + query.replace('"', '""') + '"'}
     else:
         where, params = _LIKE, {"pattern": f"%{_escape_like(query)}%"}
+    narrow, narrow_params = narrowing.sql()
+    params |= narrow_params | {"q": query, "place_glob": PLACE_PREFIX + "[0-9]*",
+                               "code_at": len(PLACE_PREFIX) + 1}
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
+        db.execute("CREATE TEMP TABLE with_data (iri TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO with_data VALUES (?)",
+                       [(iri,) for iri in counties_with_data(store)])
+        ranked_sql = _RANKED.format(where=where, narrow=narrow)
         offset = (max(1, page) - 1) * per_page
-        ranked = db.execute(_RANKED.format(where=where),
-                            {**params, "q": query, "limit": per_page, "offset": offset}
+        ranked = db.execute(ranked_sql, {**params, "limit": per_page, "offset": offset}
                             ).fetchall()
         if not ranked and page > 1:  # past the last page: show the last one
-            first = db.execute(_RANKED.format(where=where), {**params, "q": query, "limit": 1,
-                                                              "offset": 0}).fetchone()
+            first = db.execute(ranked_sql, {**params, "limit": 1, "offset": 0}).fetchone()
             if first is not None:
-                return search(store, text, -(-first[4] // per_page), per_page)
+                return search(store, text, -(-first[4] // per_page), per_page, narrowing)
         marks = ",".join("?" * len(ranked))
         found = {row[0]: row for row in db.execute(_RESOURCES.format(marks=marks),
                                                    [row[0] for row in ranked])}
+        counts = db.execute(_FACETS.format(where=where, narrow=narrow), params).fetchall()
     finally:
         db.close()
     total = ranked[0][4] if ranked else 0
     pages = max(1, -(-total // per_page))
     hits = [Hit(iri, *found[iri][1:], ("exact", "prefix", "substring")[best])
             for iri, best, *_ in ranked if iri in found]
-    return SearchPage(query, hits, total, min(max(1, page), pages), pages)
+    facets = Facets(
+        kinds={k: n for facet, k, n in counts if facet == "kind"},
+        provinces={k: n for facet, k, n in counts if facet == "province"},
+        with_data=sum(n for facet, k, n in counts if facet == "data" and k == 1),
+        without_data=sum(n for facet, k, n in counts if facet == "data" and k == 0))
+    return SearchPage(query, hits, total, min(max(1, page), pages), pages, facets, narrowing)

@@ -85,7 +85,8 @@ def test_switch_language(page) -> None:
     expect(page.locator(".subsystem h3").first).to_have_text("基准指标")
     page.get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(r"lang=en"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("东营区: county dashboard 370502")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Dongying District (东营区): county dashboard 370502")
     expect(page.locator(".subsystem h3").first).to_have_text("Baseline and indicators")
     expect(page.get_by_role("heading", name="Indicators against national baselines")
            ).to_be_visible()

@@ -3,6 +3,7 @@ paginated) and for machines (its triples as Turtle or JSON-LD)."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ import pyoxigraph as ox
 
 from ..errors import BadInput, Location, NotFound
 from ..namespaces import PREFIXES
+from ..publish.jsonld import write_jsonld
 from ..store.base import Store
 from .labels import LabelBook, Link, lang_of
 
@@ -18,6 +20,7 @@ LABEL_PROPERTIES = {
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
 }
+TITLE = "http://purl.org/dc/terms/title"
 MAX_OUTGOING = 1000
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
@@ -125,6 +128,9 @@ def describe(store: Store, iri: ox.NamedNode, lang: str, page: int = 1,
     for predicate, term in triples:
         if predicate in LABEL_PROPERTIES:
             own.add(iri.value, term)
+    for predicate, term in triples:  # a title names it in a language its labels lack
+        if predicate == TITLE:
+            own.add(iri.value, term)
     incoming_total = 0
     for sol in store.query(_INCOMING_COUNT, bindings={"o": iri}):
         incoming_total = int(sol["n"].value)
@@ -182,14 +188,76 @@ RDF_FORMATS = {
 }
 
 
-def resource_rdf(store: Store, iri: ox.NamedNode, fmt: str) -> bytes:
-    """The resource's own triples (subject = the IRI) in ``fmt`` (a key of ``RDF_FORMATS``)."""
+def resource_rdf(store: Store, iri: ox.NamedNode, fmt: str, context_url: str | None = None
+                 ) -> bytes:
+    """The resource's own triples (subject = the IRI) in ``fmt`` (a key of ``RDF_FORMATS``);
+    JSON-LD is compacted with the published context, referred to as ``context_url``."""
     rdf_format, _ = RDF_FORMATS[fmt]
     triples = list(dict.fromkeys(store.query(_TRIPLES, bindings={"s": iri})))
     if not triples:
         incoming = next(iter(store.query(_INCOMING_COUNT, bindings={"o": iri})), None)
         if incoming is None:
             raise NotFound(f"nothing in the graph about {iri.value}", Location(value=iri.value))
+    if rdf_format == ox.RdfFormat.JSON_LD and context_url is not None:
+        out = io.BytesIO()
+        write_jsonld([ox.Quad(t.subject, t.predicate, t.object) for t in triples], out,
+                     context_url, one_graph=True)
+        return out.getvalue()
     prefixes = TURTLE_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) \
         else None
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+
+
+# A standard's neighbourhood: what it supersedes and what replaces it, the standards it cites
+# and those citing it, the service items it implements and the systems it belongs to.
+_NEIGHBOURHOOD = """
+PREFIX bpss: <https://w3id.org/bpss-kg/def#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?s ?relation ?other ?label ?number WHERE {
+  { ?s bpss:supersedes ?other BIND("supersedes" AS ?relation) }
+  UNION { ?other bpss:supersedes ?s BIND("replacedBy" AS ?relation) }
+  UNION { ?s bpss:replacedBy ?other BIND("replacedBy" AS ?relation) }
+  UNION { ?s bpss:normativeReference ?other BIND("references" AS ?relation) }
+  UNION { ?other bpss:normativeReference ?s BIND("referencedBy" AS ?relation) }
+  UNION { ?s bpss:implementsItem ?other BIND("implements" AS ?relation) }
+  UNION { ?s bpss:inSystem ?other BIND("inSystem" AS ?relation) }
+  FILTER(isIRI(?other))
+  OPTIONAL { ?other rdfs:label|dcterms:title|skos:prefLabel ?label }
+  OPTIONAL { ?other bpss:standardNumber|bpss:itemNumber ?number }
+}
+"""
+NEIGHBOUR_RELATIONS = ("supersedes", "replacedBy", "references", "referencedBy", "implements",
+                       "inSystem")
+MAX_NEIGHBOURS = 60
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    iri: str
+    label: str
+    relation: str
+    """One of ``NEIGHBOUR_RELATIONS``: how the neighbour relates to the standard."""
+
+
+def standard_neighbourhood(store: Store, iri: ox.NamedNode, lang: str) -> list[Neighbour]:
+    """The standard's neighbours (at most ``MAX_NEIGHBOURS``), each with its relation, named
+    by number and label; empty for a resource that has none."""
+    labels = LabelBook()
+    numbers: dict[str, str] = {}
+    relations: dict[tuple[str, str], None] = {}
+    for sol in store.query(_NEIGHBOURHOOD, bindings={"s": iri}):
+        other = sol["other"].value
+        relations[(other, sol["relation"].value)] = None
+        labels.add(other, sol["label"])
+        if sol["number"] is not None:
+            numbers.setdefault(other, sol["number"].value)
+    out = []
+    for other, relation in relations:
+        label = labels.get(other, lang)
+        number = numbers.get(other, "")
+        name = f"{number} {label}" if number and not label.startswith(number) else label
+        out.append(Neighbour(other, name, relation))
+    out.sort(key=lambda n: (NEIGHBOUR_RELATIONS.index(n.relation), n.label))
+    return out[:MAX_NEIGHBOURS]

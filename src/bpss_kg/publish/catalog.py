@@ -18,7 +18,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD
 from ..config import Settings
 from ..namespaces import GRAPH, ID, NATIONAL_GRAPH, ONTOLOGY_GRAPH
 from ..store.base import Store
-from .dumps import DUMP_FORMATS, dump_names
+from .csvw import county_csv
+from .dumps import DUMP_FORMATS, dump_names, write_dump
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
@@ -108,17 +109,33 @@ def _run_dates(store: Store) -> dict[str, str]:
             for s in store.query(_RUN_ENDED)}  # type: ignore[union-attr]
 
 
+UNCONFIGURED_PUBLISHER = ID["agent/unconfigured-publisher"]
+
+
+def publisher_iri(settings: Settings) -> URIRef:
+    """``BPSS_KG_PUBLISHER_IRI``, else ``{BPSS_KG_BASE_URL}/#publisher``, else a stable IRI
+    saying no publisher is configured (never one under whatever host served the request)."""
+    if settings.publisher_iri:
+        return URIRef(settings.publisher_iri)
+    if settings.base_url:
+        return URIRef(f"{settings.base_url.rstrip('/')}/#publisher")
+    return UNCONFIGURED_PUBLISHER
+
+
 def catalog_graph(store: Store, settings: Settings, base: str,
-                  modified: dict[str, str] | None = None) -> Graph:
+                  modified: dict[str, str] | None = None,
+                  sizes: dict[str, int] | None = None) -> Graph:
     """The DCAT catalog. ``base`` is the server's public URL (links to dumps and /sparql);
     ``modified`` maps graph IRIs to the ``xsd:dateTime`` they last changed, where known
-    (validation runs carry their own end time)."""
+    (validation runs carry their own end time); ``sizes`` maps dump file names
+    (``county-370502.ttl``) to their size in bytes (``dcat:byteSize``)."""
+    sizes = sizes or {}
     base = base.rstrip("/")
     g = Graph()
     for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("void", VOID),
                        ("bpssid", ID)):
         g.bind(prefix, ns)
-    publisher = URIRef(settings.publisher_iri or f"{base}/#publisher")
+    publisher = publisher_iri(settings)
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, FOAF.name, Literal(settings.publisher_name, lang="zh")))
     licence = URIRef(settings.data_license)
@@ -186,6 +203,9 @@ def catalog_graph(store: Store, settings: Settings, base: str,
             g.add((dist, DCAT.mediaType, URIRef(MEDIA_TYPES + media)))
             g.add((URIRef(MEDIA_TYPES + media), RDF.type, DCTERMS.MediaType))
             g.add((dist, DCTERMS.license, licence))
+            if f"{dump.name}.{ext}" in sizes:
+                g.add((dist, DCAT.byteSize, Literal(sizes[f"{dump.name}.{ext}"],
+                                                    datatype=XSD.nonNegativeInteger)))
             if ext == "jsonld":
                 g.add((dist, DCTERMS.conformsTo, URIRef(f"{base}/context.jsonld")))
         if graph is not None:
@@ -208,6 +228,9 @@ def catalog_graph(store: Store, settings: Settings, base: str,
             g.add((table, DCAT.mediaType, URIRef(MEDIA_TYPES + "text/csv")))
             g.add((URIRef(MEDIA_TYPES + "text/csv"), RDF.type, DCTERMS.MediaType))
             g.add((table, DCTERMS.license, licence))
+            if f"{dump.name}.csv" in sizes:
+                g.add((table, DCAT.byteSize, Literal(sizes[f"{dump.name}.csv"],
+                                                     datatype=XSD.nonNegativeInteger)))
             g.add((table, DCTERMS.conformsTo, URIRef(f"{base}/dumps/{dump.name}.csv-metadata"
                                                      ".json")))
     _type_values(g)
@@ -261,5 +284,41 @@ def void_graph(store: Store, base: str) -> Graph:
     return g
 
 
-__all__ = ["CATALOG", "GRAPH", "GraphStats", "catalog_graph", "dataset_iri", "graph_stats",
-           "void_graph"]
+def dump_sizes(store: Store, context_url: str) -> dict[str, int]:
+    """The size in bytes of every dump the catalog lists (each one written once, to count)."""
+    sizes: dict[str, int] = {}
+    for dump in dump_names(store):
+        for ext in dump.extensions():
+            counter = _Counter()
+            write_dump(store, dump, ext, counter, context_url)  # type: ignore[arg-type]
+            sizes[f"{dump.name}.{ext}"] = counter.size
+        if dump.name.startswith("county-"):
+            sizes[f"{dump.name}.csv"] = len(county_csv(store, dump.name.removeprefix("county-")))
+    return sizes
+
+
+class _Counter:
+    """A write-only binary sink that counts bytes."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+
+__all__ = [
+    "CATALOG",
+    "GRAPH",
+    "GraphStats",
+    "catalog_graph",
+    "dataset_iri",
+    "dump_sizes",
+    "graph_stats",
+    "publisher_iri",
+    "void_graph",
+]

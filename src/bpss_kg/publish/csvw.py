@@ -32,13 +32,14 @@ _PROPERTIES = {
 
 
 def county_csv(store: Store, county: str) -> bytes:
-    """The table as UTF-8 CSV (with a byte-order mark, so spreadsheet programs read Chinese)."""
+    """The table as UTF-8 CSV without a byte-order mark, the one rule for every CSV bpss-kg
+    serves (docs/data-sharing.md); the county's XLSX is the download for spreadsheets."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.header for c in STANDARD_COLUMNS])
     for row in county_standard_rows(store, county):
         writer.writerow([v.isoformat() if isinstance(v, date) else v for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return out.getvalue().encode("utf-8")
 
 
 def county_csv_metadata(county: str, csv_url: str) -> dict[str, object]:

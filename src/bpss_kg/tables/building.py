@@ -80,6 +80,9 @@ class Built:
     has_indicators: bool = False
     """False when no indicator sheet or file was given: the county's values are then kept."""
     minted_orgs: set[URIRef] = field(default_factory=set)
+    rows: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Standard and observation IRI → (sheet, spreadsheet row) it was built from (for the
+    validation report; not stored)."""
 
 
 @dataclass
@@ -304,6 +307,7 @@ def _build_standards(header: _Header, ref: Reference, built: Built) -> None:
         if row.failed or iri is None or not title_ok or status is None or not kinds:
             continue
         seen[iri] = number
+        built.rows[str(iri)] = (header.sheet.name, number)
         s = iri
         g.add((s, RDF.type, BPSS.Standard))
         title = text(row.raw("title"))
@@ -534,6 +538,7 @@ def _build_observations(header: _Header, ref: Reference, built: Built) -> None:
                         f"this indicator and year are already given in row {seen[obs]}")
             continue
         seen[obs] = number
+        built.rows[str(obs)] = (header.sheet.name, number)
         g.add((obs, RDF.type, QB.Observation))
         g.add((obs, RDF.type, BPSS.IndicatorObservation))
         g.add((obs, QB.dataSet, dataset))

@@ -36,6 +36,8 @@ class ImportPreview:
     standards: int = 0
     observations: int = 0
     triples_before: int = 0
+    rows: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Standard and observation IRI → (sheet, row) of the table it came from (not stored)."""
 
     @property
     def ok(self) -> bool:
@@ -79,6 +81,7 @@ def preview_import(store: Store, file_bytes: bytes, filename: str, county: str, 
     built = build(sheets, ref, indicator_sheets)
     preview.problems = built.problems
     preview.warnings = built.warnings
+    preview.rows = built.rows
     preview.triples_before = len(ref.current)
     if built.problems:
         return preview
