@@ -1,0 +1,212 @@
+"""Which engine may answer a query: a conservative check on the parsed query.
+
+The check parses the text with rdflib's SPARQL parser and walks the algebra. The analytical
+engine may answer only when every node and every function is on the allow-lists below (each
+verified against Oxigraph by ``tests/test_engine_differential.py``) and none of the known
+differences applies (listed in ``bpss_kg.engine``'s docstring). Everything else goes to
+Oxigraph; the answer to "why not" is a short reason, logged and visible in the
+``X-BPSS-Engine-Reason`` response header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import BNode, URIRef, Variable
+
+from ..store.sparql_text import declares_dataset
+
+QUERY_FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct"}
+
+# Algebra operators the engine evaluates as Oxigraph does.
+PATTERN_NODES = frozenset({
+    "BGP", "Join", "LeftJoin", "Filter", "Union", "Extend", "Minus", "Group", "AggregateJoin",
+    "ToMultiSet", "values", "Project", "Distinct", "Reduced", "Slice", "OrderBy",
+    "OrderCondition", "TrueFilter",
+})
+# Aggregates (GROUP_CONCAT is not among them: see the module docstring of bpss_kg.engine).
+AGGREGATES = frozenset({
+    "Aggregate_Count", "Aggregate_Sum", "Aggregate_Min", "Aggregate_Max", "Aggregate_Sample",
+})
+# Expression nodes and built-in functions.
+EXPRESSIONS = frozenset({
+    "RelationalExpression", "ConditionalAndExpression", "ConditionalOrExpression",
+    "AdditiveExpression", "MultiplicativeExpression", "UnaryNot", "UnaryMinus", "UnaryPlus",
+    "Builtin_BOUND", "Builtin_IF", "Builtin_COALESCE", "Builtin_STR", "Builtin_LANG",
+    "Builtin_DATATYPE", "Builtin_isIRI", "Builtin_isURI", "Builtin_isLITERAL",
+    "Builtin_isBLANK", "Builtin_CONTAINS", "Builtin_STRSTARTS", "Builtin_STRENDS",
+    "Builtin_STRAFTER", "Builtin_STRBEFORE", "Builtin_STRLEN", "Builtin_UCASE",
+    "Builtin_LCASE", "Builtin_CONCAT", "Builtin_sameTerm", "Builtin_EXISTS",
+    "Builtin_NOTEXISTS",
+})
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What the router learned from a query's text."""
+
+    form: str | None  # "select", "ask", "construct"; None: the engine may not answer
+    refusal: str | None  # why the engine may not answer (None: it may)
+    predicates: frozenset[str]  # constant predicates of triple patterns and paths
+    variable_predicate: bool  # some triple pattern has a variable (or negated) predicate
+
+
+class _Refused(Exception):
+    pass
+
+
+def _walk(node: object) -> Iterator[CompValue]:
+    """Every algebra / expression node below ``node`` (itself included), depth first."""
+    if isinstance(node, CompValue):
+        if node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS") and \
+                getattr(node.get("graph"), "name", None) == "GroupGraphPatternSub":
+            from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
+
+            node["graph"] = translateGroupGraphPattern(node["graph"])  # rdflib leaves it raw
+        yield node
+        for key, value in node.items():
+            if key != "_vars":
+                yield from _walk(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _walk(value)
+
+
+def _expression_vars(node: object) -> set[Variable]:
+    """Variables an expression reads, not counting those inside EXISTS / NOT EXISTS."""
+    if isinstance(node, Variable):
+        return {node}
+    found: set[Variable] = set()
+    if isinstance(node, CompValue):
+        if node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            return found
+        for key, value in node.items():
+            if key != "_vars":
+                found |= _expression_vars(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            found |= _expression_vars(value)
+    return found
+
+
+def _path_iris(path: Path) -> Iterator[URIRef]:
+    if isinstance(path, SequencePath | AlternativePath):
+        for part in path.args:
+            yield from _path_iris(part) if isinstance(part, Path) else iter([part])
+    elif isinstance(path, MulPath | InvPath):
+        inner = path.path
+        yield from _path_iris(inner) if isinstance(inner, Path) else iter([inner])
+    else:
+        raise _Refused(f"property path {path.n3()} is not supported by the engine")
+
+
+def _check(algebra: CompValue, predicates: set[str]) -> bool:
+    """Raise ``_Refused`` for anything the engine may not answer; collect the predicates.
+    Returns True when a triple pattern has a variable predicate."""
+    variable_predicate = False
+    for node in _walk(algebra.get("p") if algebra.name != "ConstructQuery" else algebra):
+        name = node.name
+        if name == "ConstructQuery":
+            template = node.get("template") or []
+            if any(isinstance(t, BNode) for triple in template for t in triple):
+                raise _Refused("CONSTRUCT templates with blank nodes go to Oxigraph")
+            continue
+        if name.startswith("Aggregate_"):
+            if name not in AGGREGATES:
+                raise _Refused(f"aggregate {name[10:].upper()} is not supported by the engine")
+            continue
+        if name in ("Graph",):
+            raise _Refused("GRAPH patterns (named graphs) are answered by Oxigraph")
+        if name == "ServiceGraphPattern":
+            raise _Refused("SERVICE is answered by Oxigraph")
+        if name == "Function" or (name.startswith("Builtin_") and name not in EXPRESSIONS):
+            label = str(node.get("iri")) if name == "Function" else name[8:]
+            raise _Refused(f"function {label} is not supported by the engine")
+        if name not in PATTERN_NODES and name not in EXPRESSIONS:
+            raise _Refused(f"{name} is not supported by the engine")
+        if name == "BGP":
+            for _s, p, _o in node.get("triples") or []:
+                if isinstance(p, URIRef):
+                    predicates.add(str(p))
+                elif isinstance(p, NegatedPath):
+                    raise _Refused("negated property paths are not supported by the engine")
+                elif isinstance(p, Path):
+                    predicates.update(str(iri) for iri in _path_iris(p))
+                else:
+                    variable_predicate = True
+        elif name == "LeftJoin":
+            if any(n.name == "Extend" for n in _walk(node.get("p2"))):
+                raise _Refused("BIND inside OPTIONAL is answered differently by the engine")
+            _check_scope(node.get("expr"), node.get("_vars"), "OPTIONAL … FILTER")
+        elif name == "Filter":
+            _check_scope(node.get("expr"), node["p"].get("_vars"), "FILTER")
+        elif name == "Extend":
+            _check_scope(node.get("expr"), node["p"].get("_vars"), "BIND")
+    return variable_predicate
+
+
+def _check_scope(expression: object, in_scope: object, where: str) -> None:
+    """The engine raises where SPARQL evaluates an unbound variable to an error: refuse
+    expressions that read a variable the pattern below cannot bind."""
+    if expression is None or (isinstance(expression, CompValue) and expression.name == \
+            "TrueFilter"):
+        return
+    if not isinstance(in_scope, set):
+        raise _Refused(f"{where}: cannot tell which variables are in scope")
+    unbound = _expression_vars(expression) - in_scope
+    if unbound:
+        names = ", ".join(sorted(f"?{v}" for v in unbound))
+        raise _Refused(f"{where} reads {names}, which the pattern never binds")
+
+
+@lru_cache(maxsize=512)
+def query_shape(sparql: str) -> QueryShape:
+    """Parse ``sparql`` and decide whether the engine may answer it (cached by text)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    if declares_dataset(sparql):
+        return QueryShape(None, "FROM / FROM NAMED datasets are answered by Oxigraph",
+                          frozenset(), False)
+    try:
+        parsed = translateQuery(parseQuery(sparql))
+    except Exception:  # rdflib raises several error types; Oxigraph reports the syntax error
+        return QueryShape(None, "rdflib could not parse the query", frozenset(), False)
+    algebra = parsed.algebra
+    form = QUERY_FORMS.get(algebra.name)
+    if form is None:
+        return QueryShape(None, f"{algebra.name} is answered by Oxigraph", frozenset(), False)
+    if algebra.get("datasetClause"):
+        return QueryShape(None, "FROM / FROM NAMED datasets are answered by Oxigraph",
+                          frozenset(), False)
+    predicates: set[str] = set()
+    try:
+        variable_predicate = _check(algebra, predicates)
+    except _Refused as refused:
+        return QueryShape(None, str(refused), frozenset(predicates), False)
+    except RecursionError:
+        return QueryShape(None, "the query is nested too deeply", frozenset(), False)
+    return QueryShape(form, None, frozenset(predicates), variable_predicate)
+
+
+def refusal(shape: QueryShape, duplicated_predicates: frozenset[str]) -> str | None:
+    """Why the engine may not answer a query of ``shape`` over a store whose triples with
+    ``duplicated_predicates`` occur in more than one graph (None: it may).
+
+    Oxigraph's union default graph is a multiset: a triple stored in two graphs matches twice.
+    The engine holds each triple once, so it may answer only queries that cannot match such a
+    triple."""
+    if shape.refusal is not None:
+        return shape.refusal
+    if duplicated_predicates and shape.variable_predicate:
+        return ("a variable predicate could match triples stored in more than one graph, "
+                "which Oxigraph's union default graph counts once per graph")
+    hit = shape.predicates & duplicated_predicates
+    if hit:
+        return (f"<{min(hit)}> has triples stored in more than one graph, which Oxigraph's "
+                "union default graph counts once per graph")
+    return None
