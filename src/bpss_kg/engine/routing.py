@@ -98,7 +98,7 @@ def _path_iris(path: Path) -> Iterator[URIRef]:
         for part in path.args:
             yield from _path_iris(part) if isinstance(part, Path) else iter([part])
     elif isinstance(path, MulPath | InvPath):
-        inner = path.path
+        inner = path.path if isinstance(path, MulPath) else path.arg
         yield from _path_iris(inner) if isinstance(inner, Path) else iter([inner])
     else:
         raise _Refused(f"property path {path.n3()} is not supported by the engine")
@@ -108,6 +108,13 @@ def _check(algebra: CompValue, predicates: set[str]) -> bool:
     """Raise ``_Refused`` for anything the engine may not answer; collect the predicates.
     Returns True when a triple pattern has a variable predicate."""
     variable_predicate = False
+    nodes = list(_walk(algebra))
+    if any(n.name == "LeftJoin" for n in nodes) and any(
+            n.name == "Aggregate_Count" and n.get("distinct") for n in nodes):
+        raise _Refused("COUNT(DISTINCT …) over OPTIONAL: the engine counts an unbound value")
+    # An empty BGP joined to something is the identity (rdflib writes one for the start of a
+    # group); alone it is the one empty solution, which the engine does not give.
+    joined = {id(n.get(side)) for n in nodes if n.name == "Join" for side in ("p1", "p2")}
     for node in _walk(algebra.get("p") if algebra.name != "ConstructQuery" else algebra):
         name = node.name
         if name == "ConstructQuery":
@@ -128,7 +135,11 @@ def _check(algebra: CompValue, predicates: set[str]) -> bool:
             raise _Refused(f"function {label} is not supported by the engine")
         if name not in PATTERN_NODES and name not in EXPRESSIONS:
             raise _Refused(f"{name} is not supported by the engine")
+        if name == "MultiplicativeExpression" and "/" in (node.get("op") or []):
+            raise _Refused("division is answered differently by the engine (integer division)")
         if name == "BGP":
+            if not node.get("triples") and id(node) not in joined:
+                raise _Refused("empty group patterns are answered differently by the engine")
             for _s, p, _o in node.get("triples") or []:
                 if isinstance(p, URIRef):
                     predicates.add(str(p))
