@@ -109,9 +109,18 @@ def _check(algebra: CompValue, predicates: set[str]) -> bool:
     Returns True when a triple pattern has a variable predicate."""
     variable_predicate = False
     nodes = list(_walk(algebra))
-    if any(n.name == "LeftJoin" for n in nodes) and any(
-            n.name == "Aggregate_Count" and n.get("distinct") for n in nodes):
-        raise _Refused("COUNT(DISTINCT …) over OPTIONAL: the engine counts an unbound value")
+    maybe_unbound: set[Variable] = set()  # bound only inside some OPTIONAL
+    for n in nodes:
+        if n.name == "LeftJoin":
+            inner, outer = n["p2"].get("_vars"), n["p1"].get("_vars")
+            if not isinstance(inner, set) or not isinstance(outer, set):
+                raise _Refused("OPTIONAL: cannot tell which variables it binds")
+            maybe_unbound |= inner - outer
+    for n in nodes:
+        if n.name == "Aggregate_Count" and n.get("distinct") and (
+                n.get("vars") in maybe_unbound or not isinstance(n.get("vars"), Variable)):
+            raise _Refused("COUNT(DISTINCT …) of a variable OPTIONAL may leave unbound: the "
+                           "engine counts the unbound value")
     # An empty BGP joined to something is the identity (rdflib writes one for the start of a
     # group); alone it is the one empty solution, which the engine does not give.
     joined = {id(n.get(side)) for n in nodes if n.name == "Join" for side in ("p1", "p2")}
