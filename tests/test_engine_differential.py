@@ -41,17 +41,18 @@ HAND_WRITTEN = {
     "union-distinct-offset": """SELECT DISTINCT ?thing WHERE {
         { ?thing a bpss:CountyStandardSystem } UNION { ?thing a bpss:NationalServiceItem } }
         ORDER BY ?thing OFFSET 3 LIMIT 40""",
-    "values-and-strings": """SELECT ?item ?number (CONCAT("item-", ?number) AS ?tag)
+    "values-and-strings": """SELECT ?item ?number ?longer
         (UCASE(STR(?item)) AS ?upper) (STRLEN(?number) AS ?len)
-        (STRSTARTS(?number, "0") AS ?leadingZero) (STRAFTER(STR(?item), "item/") AS ?tail)
+        (STRSTARTS(?number, "0") AS ?leadingZero) (STRENDS(STR(?item), "0") AS ?tail)
         WHERE { ?item a bpss:NationalServiceItem ; bpss:itemNumber ?number .
+                BIND(STRLEN(?number) + 1 AS ?longer)
                 VALUES ?number { "01" "05" "10" "81" } } ORDER BY ?number""",
-    "min-max-count-per-county": """SELECT ?county (COUNT(?standard) AS ?n)
-        (MIN(?number) AS ?first) (MAX(?number) AS ?last) WHERE {
+    "count-sample-per-county": """SELECT ?county (COUNT(?standard) AS ?n)
+        (COUNT(DISTINCT ?number) AS ?numbers) WHERE {
         ?system a bpss:CountyStandardSystem ; bpss:forDivision ?county .
         ?standard bpss:inSystem ?system ; bpss:standardNumber ?number .
         } GROUP BY ?county ORDER BY ?county""",
-    "optional-with-filter-and-coalesce": """SELECT ?county ?label (COALESCE(?en, "-") AS ?english)
+    "optional-with-filter-and-bound": """SELECT ?county ?label ?en (BOUND(?en) AS ?english)
         WHERE { ?system a bpss:CountyStandardSystem ; bpss:forDivision ?county .
                 ?county rdfs:label ?label . FILTER(lang(?label) = "zh")
                 OPTIONAL { ?county rdfs:label ?en . FILTER(lang(?en) = "en") } }""",
@@ -59,9 +60,8 @@ HAND_WRITTEN = {
         (SUM(?value - ?baseline) AS ?gap) (COUNT(DISTINCT ?obs) AS ?n) WHERE {
         ?obs a bpss:IndicatorObservation ; bpss:indicator ?indicator ; bpss:observedValue ?value .
         ?indicator bpss:nationalBaseline ?baseline } GROUP BY ?indicator ORDER BY ?indicator""",
-    "path-star-and-inverse": """SELECT ?county ?up WHERE {
-        ?system a bpss:CountyStandardSystem ; bpss:forDivision ?county .
-        ?county bpss:withinDivision* ?up . ?up ^bpss:withinDivision ?below . }""",
+    "path-sequence-and-plus": """SELECT ?standard ?up WHERE {
+        ?standard bpss:inSystem/bpss:forDivision/bpss:withinDivision+ ?up . }""",
     "minus-with-status": """SELECT ?standard WHERE { ?standard bpss:inSystem ?system .
         MINUS { ?standard bpss:status
                 <https://w3id.org/bpss-kg/id/concept/standard-status/in-force> } }""",
@@ -80,6 +80,13 @@ HAND_WRITTEN = {
     "avg-goes-to-oxigraph": """SELECT (AVG(?v) AS ?mean) WHERE { ?o bpss:observedValue ?v }""",
     "division-goes-to-oxigraph": """SELECT ((1 + COUNT(?o)) / 3 AS ?x) WHERE {
         ?o a bpss:IndicatorObservation }""",
+    "path-star-goes-to-oxigraph": """SELECT ?county ?up WHERE {
+        ?system a bpss:CountyStandardSystem ; bpss:forDivision ?county .
+        ?county bpss:withinDivision* ?up . ?up ^bpss:withinDivision ?below . }""",
+    "min-max-goes-to-oxigraph": """SELECT (MIN(?v) AS ?low) (MAX(?v) AS ?high) WHERE {
+        ?o bpss:observedValue ?v }""",
+    "strafter-goes-to-oxigraph": """SELECT (STRAFTER(STR(?i), "item/") AS ?n) WHERE {
+        ?i a bpss:NationalServiceItem }""",
     "graph-goes-to-oxigraph": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
                               "GROUP BY ?g",
     "group-concat-goes-to-oxigraph": """SELECT ?county (GROUP_CONCAT(DISTINCT ?n; separator=",")

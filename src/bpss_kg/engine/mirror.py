@@ -113,7 +113,8 @@ class Mirror:
     def _per_predicate(self) -> dict[str, int]:
         text = self.model.query(_PER_PREDICATE, return_json=True)
         rows = solutions_from_json(text, ["p", "n"])
-        return {str(p.value): int(n.value) for p, n in rows}  # type: ignore[union-attr]
+        return {str(p.value): int(n.value) for p, n in rows  # type: ignore[union-attr]
+                if p is not None and n is not None}
 
     def _facts(self) -> MirrorFacts:
         disabled = None

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
+from rdflib.paths import MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, URIRef, Variable
 
@@ -29,20 +29,22 @@ PATTERN_NODES = frozenset({
     "OrderCondition", "TrueFilter",
 })
 # Aggregates (GROUP_CONCAT is not among them: see the module docstring of bpss_kg.engine).
-AGGREGATES = frozenset({
-    "Aggregate_Count", "Aggregate_Sum", "Aggregate_Min", "Aggregate_Max", "Aggregate_Sample",
-})
+# (MIN / MAX are not: maplib gives no value over mixed numeric types, W3C agg-min-02, agg-max-*.)
+AGGREGATES = frozenset({"Aggregate_Count", "Aggregate_Sum", "Aggregate_Sample"})
 # Expression nodes and built-in functions.
 EXPRESSIONS = frozenset({
     "RelationalExpression", "ConditionalAndExpression", "ConditionalOrExpression",
     "AdditiveExpression", "MultiplicativeExpression", "UnaryNot", "UnaryMinus", "UnaryPlus",
-    "Builtin_BOUND", "Builtin_IF", "Builtin_COALESCE", "Builtin_STR", "Builtin_LANG",
+    "Builtin_BOUND", "Builtin_IF", "Builtin_STR", "Builtin_LANG",
     "Builtin_DATATYPE", "Builtin_isIRI", "Builtin_isURI", "Builtin_isLITERAL",
     "Builtin_isBLANK", "Builtin_CONTAINS", "Builtin_STRSTARTS", "Builtin_STRENDS",
-    "Builtin_STRAFTER", "Builtin_STRBEFORE", "Builtin_STRLEN", "Builtin_UCASE",
-    "Builtin_LCASE", "Builtin_CONCAT", "Builtin_sameTerm", "Builtin_EXISTS",
+    "Builtin_STRLEN", "Builtin_UCASE", "Builtin_LCASE", "Builtin_sameTerm", "Builtin_EXISTS",
     "Builtin_NOTEXISTS",
-})
+})  # (not STRBEFORE / STRAFTER / CONCAT: wrong language tags and no-match results; not
+# COALESCE: wrong over values of different datatypes, W3C group04)
+# Expression nodes that may read a variable an OPTIONAL leaves unbound (maplib gives DATATYPE of
+# an unbound variable a value, W3C projexp07).
+UNBOUND_SAFE = frozenset({"Builtin_BOUND"})
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,13 @@ def _expression_vars(node: object) -> set[Variable]:
 
 
 def _path_iris(path: Path) -> Iterator[URIRef]:
-    if isinstance(path, SequencePath | AlternativePath):
+    """The IRIs of a sequence of IRIs and ``iri+``; other paths are refused (maplib answers
+    ``*``, ``^`` and zero-length paths differently: W3C pp08, pp16, pp36)."""
+    if isinstance(path, SequencePath):
         for part in path.args:
             yield from _path_iris(part) if isinstance(part, Path) else iter([part])
-    elif isinstance(path, MulPath | InvPath):
-        inner = path.path if isinstance(path, MulPath) else path.arg
-        yield from _path_iris(inner) if isinstance(inner, Path) else iter([inner])
+    elif isinstance(path, MulPath) and path.mod == "+" and isinstance(path.path, URIRef):
+        yield path.path
     else:
         raise _Refused(f"property path {path.n3()} is not supported by the engine")
 
@@ -124,6 +127,27 @@ def _check(algebra: CompValue, predicates: set[str]) -> bool:
     # An empty BGP joined to something is the identity (rdflib writes one for the start of a
     # group); alone it is the one empty solution, which the engine does not give.
     joined = {id(n.get(side)) for n in nodes if n.name == "Join" for side in ("p1", "p2")}
+    top = algebra.get("p")
+    for n in nodes:
+        if n.name == "Slice" and n is not top:
+            raise _Refused("LIMIT / OFFSET inside a subquery is answered differently by the "
+                           "engine")
+        if n.name == "Minus" and any(m.name in ("LeftJoin", "Union") for m in _walk(n["p2"])):
+            raise _Refused("MINUS over OPTIONAL / UNION is answered differently by the engine")
+        if n.name == "values":
+            rows = [row for row in n.get("res") or [] if isinstance(row, dict)]
+            names = {frozenset(row) for row in rows}
+            if len(names) > 1 or any(value is None or value == "UNDEF" for row in rows
+                                     for value in row.values()) \
+                    or any(v in maybe_unbound for row in rows for v in row):
+                raise _Refused("VALUES with UNDEF or over an OPTIONAL variable is answered "
+                               "differently by the engine")
+        if n.name in ("Extend", "Filter", "LeftJoin"):
+            below = [n["p"]] if n.name != "LeftJoin" else [n["p1"], n["p2"]]
+            read = _unbound_reads(n.get("expr"), _optional_only(below))
+            if read:
+                raise _Refused(f"an expression reads ?{min(read)}, which an OPTIONAL may leave "
+                               "unbound (only BOUND may)")
     for node in _walk(algebra.get("p") if algebra.name != "ConstructQuery" else algebra):
         name = node.name
         if name == "ConstructQuery":
@@ -167,6 +191,34 @@ def _check(algebra: CompValue, predicates: set[str]) -> bool:
         elif name == "Extend":
             _check_scope(node.get("expr"), node["p"].get("_vars"), "BIND")
     return variable_predicate
+
+
+def _optional_only(patterns: list[object]) -> set[Variable]:
+    """Variables some OPTIONAL within ``patterns`` binds that its required part does not."""
+    found: set[Variable] = set()
+    for pattern in patterns:
+        for n in _walk(pattern):
+            if n.name == "LeftJoin":
+                found |= set(n["p2"].get("_vars") or ()) - set(n["p1"].get("_vars") or ())
+    return found
+
+
+def _unbound_reads(node: object, maybe_unbound: set[Variable]) -> set[Variable]:
+    """Variables of ``maybe_unbound`` an expression reads other than through BOUND (EXISTS
+    patterns not counted)."""
+    if isinstance(node, Variable):
+        return {node} & maybe_unbound
+    found: set[Variable] = set()
+    if isinstance(node, CompValue):
+        if node.name in UNBOUND_SAFE or node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            return found
+        for key, value in node.items():
+            if key != "_vars":
+                found |= _unbound_reads(value, maybe_unbound)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            found |= _unbound_reads(value, maybe_unbound)
+    return found
 
 
 def _check_scope(expression: object, in_scope: object, where: str) -> None:
