@@ -104,7 +104,8 @@ def run_size(size: int, workdir: Path, runs: int, rdflib_up_to: int) -> list[dic
     raw_dir, bpss_dir = workdir / f"raw-{size}", workdir / f"bpss-{size}"
     out: list[dict[str, object]] = []
     started = time.perf_counter()
-    if not raw_dir.exists():
+    raw_fresh = not raw_dir.exists()
+    if raw_fresh:
         raw = ox.Store(str(raw_dir))
         raw.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
         raw.flush()
@@ -124,7 +125,7 @@ def run_size(size: int, workdir: Path, runs: int, rdflib_up_to: int) -> list[dic
         time.sleep(0.05)
     ready = time.perf_counter() - started
     out.append({"size": size, "stage": "load", "quads": len(store),
-                "raw_bulk_load_s": round(raw_load, 1) if fresh else None,
+                "raw_bulk_load_s": round(raw_load, 1) if raw_fresh else None,
                 "bpss_load_s": round(loaded, 1) if fresh else None,
                 "bpss_load_to_ready_s": round(ready, 1) if fresh else None,
                 "mirror_build_s": round(ready - loaded, 1),
