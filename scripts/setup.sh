@@ -33,3 +33,16 @@ if [ ! -f "$suite/core/manifest.ttl" ]; then
   cp "$tmp"/pyshacl-0.40.1/LICENSE.txt "$suite"/PYSHACL-LICENSE.txt 2>/dev/null || true
   rm -rf "$tmp"
 fi
+
+# The W3C SPARQL 1.1 query-evaluation tests (w3c/rdf-tests), as shipped in rdflib's source
+# distribution on PyPI, for the analytical engine's conformance run (tests/test_engine_w3c.py).
+sparql_suite=.cache/sparql11-test-suite
+if [ ! -f "$sparql_suite/aggregates/manifest.ttl" ]; then
+  tmp=$(mktemp -d)
+  .venv/bin/python -m pip download -q --no-deps --no-binary :all: -d "$tmp" rdflib==7.6.0
+  mkdir -p "$sparql_suite"
+  tar -xzf "$tmp"/rdflib-7.6.0.tar.gz -C "$tmp"
+  cp -r "$tmp"/rdflib-7.6.0/test/data/suites/w3c/sparql11/. "$sparql_suite"/
+  cp "$tmp"/rdflib-7.6.0/LICENSE "$sparql_suite"/RDFLIB-LICENSE 2>/dev/null || true
+  rm -rf "$tmp"
+fi

@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     store = store if store is not None else open_store(settings)
     queries = QueryService(store, timeout=settings.query_timeout, limit=settings.result_limit,
                            workers=settings.query_workers,
-                           cache_bytes=settings.answer_cache_mb * 2**20)
+                           cache_bytes=settings.answer_cache_mb * 2**20, engine=settings.engine)
     atexit.register(queries.close)
     app.extensions["bpss_kg"] = ServerContext(settings=settings, store=store, queries=queries)
     register_error_handlers(app)

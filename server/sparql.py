@@ -20,7 +20,7 @@ from bpss_kg.queries import library_query
 from bpss_kg.service_description import service_description
 from bpss_kg.sparql_safety import check_services
 from bpss_kg.store.changes import graphs_written
-from bpss_kg.store.query_service import NotAcceptable, term_to_nt
+from bpss_kg.store.query_service import NotAcceptable, QueryAnswer, term_to_nt
 from bpss_kg.store.sparql_text import mentions_load
 
 from .auth import current_writer, requires_token
@@ -143,6 +143,16 @@ def _graph_list(name: str) -> tuple[str, ...]:
     return tuple(source.getlist(name))
 
 
+def engine_headers(answer: QueryAnswer) -> dict[str, str]:
+    """Which engine answered (``X-BPSS-Engine``) and, when Oxigraph did, why the analytical
+    engine did not (``X-BPSS-Engine-Reason``, ASCII)."""
+    headers = {"X-BPSS-Engine": answer.engine}
+    if answer.engine_reason:
+        reason = answer.engine_reason.encode("ascii", "backslashreplace").decode()
+        headers["X-BPSS-Engine-Reason"] = " ".join(reason.split())[:300]
+    return headers
+
+
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     ctx = context()
@@ -162,8 +172,8 @@ def sparql() -> Response:
         graph_format=graph_format,
     ))
     return Response(answer.body, mimetype=MEDIA_OF[answer.format],
-                    headers={"Vary": "Accept"}, content_type=f"{MEDIA_OF[answer.format]}; "
-                    "charset=utf-8")
+                    headers={"Vary": "Accept", **engine_headers(answer)},
+                    content_type=f"{MEDIA_OF[answer.format]}; charset=utf-8")
 
 
 def _wants_page() -> bool:

@@ -734,14 +734,19 @@ def serve(
     result_limit: Annotated[int | None, typer.Option(
         "--result-limit", help="Most rows a query may return "
         "[default: $BPSS_KG_RESULT_LIMIT or 100000]")] = None,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="Engine for /sparql reads: maplib (falls back to Oxigraph per query) "
+        "or oxigraph [default: $BPSS_KG_ENGINE or maplib]")] = None,
     store: StoreOption = None,
 ) -> None:
     """Serve the SPARQL endpoint, the JSON API and the UI (gunicorn)."""
     from .serving import prepare_store, running_server
     from .serving import serve as run_server
 
+    if engine is not None and engine not in ("maplib", "oxigraph"):
+        fail(BadInput(f"--engine must be maplib or oxigraph, not {engine!r}"))
     settings = settings_for(store).with_overrides(query_timeout=query_timeout,
-                                                  result_limit=result_limit)
+                                                  result_limit=result_limit, engine=engine)
     try:
         done = prepare_store(settings, sample)
     except StoreInUse as error:

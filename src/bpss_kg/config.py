@@ -75,6 +75,9 @@ class Settings:
     """Worker processes that run queries (each can be stopped at the time limit)."""
     answer_cache_mb: int = 64
     """Memory for answers kept until the next write (0: every request is evaluated)."""
+    engine: str = "maplib"
+    """Analytical engine for /sparql reads: "maplib" (with per-query fallback to Oxigraph,
+    see bpss_kg.engine) or "oxigraph" (Oxigraph answers every query)."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -99,6 +102,7 @@ class Settings:
             max_literal_chars=_env_int("BPSS_KG_MAX_LITERAL_CHARS", 1_000_000),
             query_workers=_env_int("BPSS_KG_QUERY_WORKERS", 2),
             answer_cache_mb=_env_int("BPSS_KG_ANSWER_CACHE_MB", 64),
+            engine=os.environ.get("BPSS_KG_ENGINE", "maplib").strip().lower() or "maplib",
         )
 
     def with_overrides(self, **overrides: object) -> Settings:

@@ -20,12 +20,19 @@ Stores without checkpoints (in-memory, remote) run queries inline with the same 
 
 Answers are kept per checkpoint (``answer_cache``): asking the same thing again before the next
 write costs a dictionary look-up, not an evaluation.
+
+On a checkpointed store, reads may be answered by the analytical engine (``bpss_kg.engine``), a
+columnar mirror of the newest checkpoint that follows every write per graph; the router decides
+per query, and whatever the engine may not answer, or cannot answer yet, goes to the workers.
+Each answer says which engine gave it (``QueryAnswer.engine``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
+import logging
 import multiprocessing
 import os
 import queue
@@ -34,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -41,8 +49,13 @@ from ..errors import BadInput, QueryTimeout, ResultTooLarge, StoreError
 from ..processes import bind_to_parent
 from .answer_cache import AnswerCache, cache_key
 from .base import Store, Term
+
+if TYPE_CHECKING:
+    from ..engine.service import EngineClient
 from .oxigraph import release_lease, take_lease
 from .sparql_text import declares_dataset
+
+log = logging.getLogger(__name__)
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -82,6 +95,8 @@ class QueryAnswer:
     format: str
     body: bytes
     rows: int
+    engine: str = "oxigraph"  # which engine answered: "oxigraph" or "maplib"
+    engine_reason: str | None = None  # why the analytical engine did not answer
 
 
 class NotAcceptable(BadInput):
@@ -254,7 +269,8 @@ class QueryService:
     """Runs queries with a time limit and a row cap (see the module docstring)."""
 
     def __init__(self, store: Store, *, timeout: float = 30.0, limit: int = 100_000,
-                 workers: int = 2, cache_bytes: int = 64 * 2**20) -> None:
+                 workers: int = 2, cache_bytes: int = 64 * 2**20,
+                 engine: str = "oxigraph") -> None:
         self.store = store
         self.timeout = timeout
         self.limit = limit
@@ -271,6 +287,26 @@ class QueryService:
             self._context = multiprocessing.get_context("spawn")
             for _ in range(max(1, workers)):
                 self._add_worker()
+        self.engine = self._start_engine(engine)
+
+    def _start_engine(self, choice: str) -> EngineClient | None:
+        """The analytical engine, when chosen and possible (see ``bpss_kg.engine``)."""
+        if choice != "maplib":
+            log.info("query engine: Oxigraph alone (engine setting %r)", choice)
+            return None
+        changes = getattr(self.store, "changes", None)
+        if self._snapshot is None or changes is None:
+            return None  # in-memory and remote stores: Oxigraph (or the remote) answers
+        from ..engine.service import EngineClient, maplib_available
+
+        missing = maplib_available()
+        if missing is not None:
+            log.warning("query engine: Oxigraph alone: %s", missing)
+            return None
+        client = EngineClient(self.timeout)
+        self._engine_sequence = changes.sequence
+        client.follow(self._snapshot, None)
+        return client
 
     @property
     def isolated(self) -> bool:
@@ -310,6 +346,16 @@ class QueryService:
     def _evaluate(self, request: QueryRequest) -> QueryAnswer:
         if self._snapshot is None:
             return self._execute_inline(request)
+        reason = None
+        if self.engine is not None:
+            result = self.engine.answer(request, self._snapshot)
+            if result.answer is not None:
+                return dataclasses.replace(result.answer, engine="maplib")
+            reason = result.reason
+        answer = self._evaluate_in_worker(request)
+        return dataclasses.replace(answer, engine_reason=reason) if reason else answer
+
+    def _evaluate_in_worker(self, request: QueryRequest) -> QueryAnswer:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
@@ -372,11 +418,16 @@ class QueryService:
         snapshot = getattr(self.store, "snapshot", None)
         if self._snapshot is None or not callable(snapshot):
             return
+        changes = getattr(self.store, "changes", None)
+        sequence = changes.sequence if changes is not None else 0  # before the checkpoint
         current = snapshot()  # outside the lock: workers are taken and replaced meanwhile
         with self._lock:
             self._snapshot = current
             if self.answers is not None:
                 self.answers.new_state(str(current))
+        if self.engine is not None and changes is not None:
+            self.engine.follow(current, changes.changed_since(self._engine_sequence))
+            self._engine_sequence = sequence
         prune = getattr(self.store, "prune_snapshots", None)
         if callable(prune):
             prune(keep=(current,))
@@ -386,3 +437,6 @@ class QueryService:
             workers, self._workers = self._workers, []
         for worker in workers:
             worker.stop()
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
