@@ -63,6 +63,7 @@ SUBSYSTEM_OF = {
     "digital-support": "service-implementation", "monitoring-warning": "monitoring-improvement",
     "assessment-evaluation": "monitoring-improvement", "service-improvement": "monitoring-improvement",
 }
+SAMPLE_SIZES = {"370502": 1200, "370503": 800, "440104": 2000, "330424": 1500}  # 370214: planted survey-sample
 NAMED_ITEMS = range(1, 15)  # positions of the 14 items our sources name
 GBT_43507 = ID["standard/GB-T-43507-2023"]
 # Counties whose systems adopt GB/T 43507—2023, each placing it differently (synthetic):
@@ -134,13 +135,14 @@ COUNTIES = [
            [("社区嵌入式托育服务", "Community-embedded childcare", "区财政与社会资本合作，经财政承受能力评估"),
             ("民声诉求快速响应服务", "Rapid response to residents' requests", "区级财政预算")],
            {"standard-kind", "local-number", "cites-withdrawn", "superseded-no-replacement",
-            "agreement-parties"}),
+            "agreement-parties", "survey-sample"}),
     County("440104", "越秀区", "广州市", "44", "DB44/T", 2601, "440103",
            {"child-vaccination-rate": ("97.0", "97.4"), "maternal-management-rate": ("92.5", "93.1"),
             "elderly-health-management-rate": ("70.2", "71.8"), "health-literacy-rate": ("35.0", "36.2"),
             "housing-renovation-approval-days": ("15", "15")},
            [("历史街区长者友好改造服务", "Elder-friendly renovation in historic quarters", None)],
-           {"empty-subsystem", "missing-issue-date", "local-addition", "drafting-incomplete"}),
+           {"empty-subsystem", "missing-issue-date", "local-addition", "drafting-incomplete",
+            "evaluation-undocumented"}),
     County("330424", "海盐县", "嘉兴市", "33", "DB33/T", 3101, "330481",
            {"child-vaccination-rate": ("96.0", "96.3"), "maternal-management-rate": ("91.0", "91.4"),
             "elderly-health-management-rate": ("74.0", "75.1"), "health-literacy-rate": ("33.0", "34.4"),
@@ -489,6 +491,19 @@ def build_county(ds: Dataset, c: County) -> Builder:
         g.add((act, BPSS.performedBy, gov if slug != "satisfaction-survey" else centre))
         g.add((act, DCTERMS.date, d("2024-11-30")))
         g.add((act, BPSS.result, Literal("总体达标（合成示例）", lang="zh")))
+        if slug in ("assessment", "satisfaction-survey"):  # what shapes/monitoring.ttl asks
+            survey = slug == "satisfaction-survey"
+            g.add((act, BPSS.periodStart, d("2024-10-01" if survey else "2024-01-01")))
+            g.add((act, BPSS.periodEnd, d("2024-10-31")))
+            if not survey and "evaluation-undocumented" in c.faults:
+                b.fault("evaluation-undocumented", act, "the 2024 effect assessment names no method")
+            else:
+                method = "问卷调查（合成示例）" if survey else "第三方评估与实地核查（合成示例）"
+                g.add((act, BPSS.method, Literal(method, lang="zh")))
+            if survey and "survey-sample" in c.faults:
+                b.fault("survey-sample", act, "the 2024 satisfaction survey gives no sample size")
+            elif survey:
+                g.add((act, BPSS.sampleSize, Literal(SAMPLE_SIZES[c.code])))
 
     # responsibility for items in the county (issue 17 point 2; no source names these duties for
     # the sample counties, so every assignment is synthetic)

@@ -1,11 +1,10 @@
 """Build data/sample/monitoring-sample.trig: SYNTHETIC details of 监测改进 for the sample counties.
 
-The sample counties' files (scripts/build_sample_data.py) already hold a 2024 effect
-assessment, satisfaction survey and monitoring warning per county, with label, date, performer
-and result. This file adds, in the same county graphs of three counties (issue 19), what those
-records did not carry: periods, methods, findings, sample sizes, respondent groups, scores per
-item, the indicator, threshold and value of a warning, and the improvement actions (整改) they
-asked for. Everything is
+The sample counties' files (scripts/build_sample_data.py) hold a 2024 effect assessment,
+satisfaction survey and monitoring warning per county, with label, date, performer, result,
+period, method and sample size. This file adds, in the same county graphs (issue 19), what a
+county would report beside them: findings, respondent groups, scores per item, the indicator,
+threshold and value of a raised warning, and the improvement actions (整改) they asked for. Everything is
 invented for demonstration and testing, flagged ``bpss:isSynthetic true`` with
 ``dcterms:source <…/source/synthetic>``; the organisations named are the sample's own synthetic
 ones. The values are chosen so that the library's questions have answers: satisfaction by item
@@ -44,7 +43,7 @@ def dec(value: str) -> Literal:
     return Literal(value, datatype=XSD.decimal)
 
 
-# county: (name, assessment scores by item, survey sample size, survey scores by item,
+# county: (name, assessment scores by item, survey sample size (written by build_sample_data.py), survey scores by item,
 #          warning (indicator slug, threshold, value, date) or None,
 #          actions [(slug, text zh, text en, due, closed on or None)])
 COUNTIES = {
@@ -64,11 +63,8 @@ COUNTIES = {
                None,
                [("service-hours", "延长社区卫生服务中心服务时间", "Extend the opening hours of community health centres", None, None)]),
 }
-NO_METHOD = {"440104"}  # planted: evaluation-undocumented (the assessment names no method)
 # Planted faults of this file (judged like FAULTS.md), written to FAULTS-monitoring.md.
 PLANTED = [
-    ("440104", "evaluation-undocumented", "process/440104/assessment/2024", "the 2024 effect assessment names no method"),
-    ("370214", "survey-sample", "process/370214/satisfaction-survey/2024", "the 2024 satisfaction survey gives no sample size"),
     ("330424", "warning-undocumented", "process/330424/monitoring-warning/2024", "a warning raised on 2024-11-25 names its indicator and value but no threshold"),
     ("440104", "action-incomplete", "process/440104/improvement/service-hours", "an open improvement action without a due date"),
 ]
@@ -98,24 +94,15 @@ def build() -> Dataset:
     ds = Dataset()
     for prefix, namespace in PREFIXES.items():
         ds.bind(prefix, namespace)
-    for code, (name, assessed, sample, surveyed, warning, actions) in COUNTIES.items():
+    for code, (name, assessed, _size, surveyed, warning, actions) in COUNTIES.items():
         g = ds.graph(GRAPH[f"county/{code}"])
 
         # the records of the county file, extended
         assessment = ID[f"process/{code}/assessment/2024"]
-        g.add((assessment, BPSS.periodStart, date("2024-01-01")))
-        g.add((assessment, BPSS.periodEnd, date("2024-10-31")))
-        if code not in NO_METHOD:
-            g.add((assessment, BPSS.method, Literal("第三方评估与实地核查（合成示例）", lang="zh")))
         g.add((assessment, BPSS.finding, Literal("部分服务记录不完整（合成示例）", lang="zh")))
         scores(g, code, assessment, "assessment/2024", assessed)
 
         survey = ID[f"process/{code}/satisfaction-survey/2024"]
-        g.add((survey, BPSS.periodStart, date("2024-10-01")))
-        g.add((survey, BPSS.periodEnd, date("2024-10-31")))
-        g.add((survey, BPSS.method, Literal("问卷调查（合成示例）", lang="zh")))
-        if sample is not None:
-            g.add((survey, BPSS.sampleSize, Literal(sample)))
         for group in ("老年人", "学生家长"):
             g.add((survey, BPSS.respondentGroup, Literal(group, lang="zh")))
         scores(g, code, survey, "satisfaction-survey/2024", surveyed)

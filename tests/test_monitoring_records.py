@@ -38,9 +38,10 @@ def test_satisfaction_by_item_across_shandong(store):
     assert set(found) == {"02", "10", "13"}
     vaccination = found["10"]
     assert vaccination["itemName"] == "预防接种"
+    # 370502, 370503 and 370214 (whose survey gives no sample size: a planted fault, counted 0)
     assert (vaccination["counties"], vaccination["minScore"], vaccination["maxScore"]) == \
-        ("2", "84", "88.5")
-    assert float(vaccination["meanScore"]) == pytest.approx((88.5 + 84.0) / 2)
+        ("3", "84", "88.5")
+    assert float(vaccination["meanScore"]) == pytest.approx((88.5 + 84.0 + 86.0) / 3)
     assert vaccination["respondentsTotal"] == str(1200 + 800)
     assert rows(store, "satisfaction-by-item", province="370000", year="2023") == []
 
@@ -48,9 +49,11 @@ def test_satisfaction_by_item_across_shandong(store):
 def test_open_actions_older_than_a_year(store):
     found = [(r["county"][len(ID) + 6:], r["action"].rsplit("/", 1)[1], r["askedOn"])
              for r in rows(store, "improvement-actions-open")]
-    # closed actions (370502 vaccination-notice, 330424 survey-channel) are not listed
+    # closed actions (370502 vaccination-notice, 330424 survey-channel) are not listed; 440104's
+    # has no due date (a planted fault) and is open all the same
     assert found == [("370502", "elderly-followup", "2024-11-30"),
-                     ("370503", "facility-signs", "2024-11-30")]
+                     ("370503", "facility-signs", "2024-11-30"),
+                     ("440104", "service-hours", "2024-11-30")]
     assert rows(store, "improvement-actions-open", as_of="2025-06-30") == []
     assert [r["action"].rsplit("/", 1)[1] for r in rows(
         store, "improvement-actions-open", county="370503")] == ["facility-signs"]
