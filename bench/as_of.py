@@ -19,7 +19,6 @@ Not part of the test suite. Results go to docs/performance-results/as-of.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -28,6 +27,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from bench.report import write_results
 from bpss_kg.generate import generate
 from bpss_kg.loading import load_files, load_sources, ontology_sources
 from bpss_kg.queries import library_query, run_library_query
@@ -80,10 +80,7 @@ def main() -> None:
             "direct_all_s": _median(args.runs, lambda: list(store.query(query.text))),
         }
         store.close()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
-                        encoding="utf-8")
-    print(json.dumps(result, ensure_ascii=False, indent=1))
+    write_results(args.out, result)
 
 
 if __name__ == "__main__":

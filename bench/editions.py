@@ -22,7 +22,6 @@ Not part of the test suite. Results go to docs/performance-results/editions.json
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -31,6 +30,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.report import write_results
 from bpss_kg.access import Scope, Writer
 from bpss_kg.editions import EditionLog
 from bpss_kg.generate import generate
@@ -126,10 +126,7 @@ def main() -> None:
                 "later ones deltas (RDF Patch); the store was loaded by the library, "
                 "without editions",
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n",
-                        encoding="utf-8")
-    print(json.dumps(result, ensure_ascii=False, indent=1))
+    write_results(args.out, result)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,14 @@ from pathlib import Path
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # Debian fonts-wqy-microhei
 
 
+def write_results(out: Path, result: dict[str, object]) -> None:
+    """A benchmark's figures to ``out`` (JSON, UTF-8) and to stdout."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
 def _s(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):  # None or NaN
         return "–"

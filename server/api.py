@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from bpss_kg.errors import BadInput
-from bpss_kg.namespaces import is_division_code
 from bpss_kg.openapi import openapi_document
 from bpss_kg.queries import library, library_query, values_as_of
 from bpss_kg.store.query_service import (
@@ -53,16 +52,15 @@ def run_query(name: str) -> Response:
         raise BadInput("each parameter may be given once")
     raw_as_of = request.args.get("as-of")
     as_of = parse_as_of(raw_as_of, where="parameter as-of") if raw_as_of is not None else None
+    county = None
     if as_of is not None:
-        values = values_as_of(query, values, as_of)
+        values, county = values_as_of(query, values, as_of)
     bound = query.bind(values)
     bindings = {k: term_to_nt(v) for k, v in bound.items()}
     fmt = _wanted_format()
-    county = values.get("county", "").strip() if as_of is not None else ""
     request_ = ctx.queries.request(
         query.text, bindings=bindings, results_format=fmt, graph_format=None,
-        as_of=as_of.isoformat() if as_of is not None else None,
-        as_of_county=county if is_division_code(county) else None)
+        as_of=as_of.isoformat() if as_of is not None else None, as_of_county=county)
 
     def from_summaries() -> QueryAnswer | None:  # the same rows, read from the summaries
         if as_of is not None:

@@ -14,10 +14,12 @@ from bpss_kg.errors import (
     ResultTooLarge,
     StoreError,
 )
+from bpss_kg.feedback import TooManyRequests
 from bpss_kg.store.query_service import NotAcceptable
 
 STATUS: dict[type[BpssError], int] = {
     Forbidden: 403,
+    TooManyRequests: 429,
     NotAcceptable: 406,
     BadInput: 400,
     NotFound: 404,

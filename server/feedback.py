@@ -11,14 +11,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from bpss_kg.errors import BadInput, BpssError
-from bpss_kg.feedback import FeedbackBox, PublicView, TooManyRequests
+from bpss_kg.feedback import FeedbackBox, PublicView
 from bpss_kg.namespaces import BPSS, GRAPH, is_division_code
 
 from .context import context
-from .errors import STATUS
+from .errors import status_for
 
 blueprint = Blueprint("feedback", __name__)
-STATUS.setdefault(TooManyRequests, 429)  # type: ignore[arg-type]
 _COUNTIES = f"""
 SELECT DISTINCT ?county ?standard WHERE {{
   ?standard <{BPSS}inSystem> ?system . ?system <{BPSS}forDivision> ?place .
@@ -62,8 +61,7 @@ def _page(template: str, status: int = 200, **values: Any) -> Response:
 
 
 def _error(error: BpssError) -> Response:
-    status = 429 if isinstance(error, TooManyRequests) else 400
-    return _page("error.html", status=status, error=str(error))
+    return _page("error.html", status=status_for(error), error=str(error))
 
 
 @blueprint.post("/feedback")

@@ -4,23 +4,22 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, render_template, url_for
+from flask import Blueprint, Flask, Response, g, render_template, url_for
 
 from bpss_kg.browse.county import county_dashboard
 from bpss_kg.browse.monitoring import county_monitoring
 from bpss_kg.errors import BadInput
-from bpss_kg.namespaces import county_graph, is_division_code
-from bpss_kg.pdf import NoBrowser, html_to_pdf
-from bpss_kg.validation.shapes import load_shapes
+from bpss_kg.namespaces import SHAPES, county_graph, is_division_code
+from bpss_kg.pdf import html_to_pdf
+from bpss_kg.validation.shapes import Shapes, load_shapes
 
 from .context import context
-from .errors import STATUS
 
 blueprint = Blueprint("report", __name__)
-STATUS.setdefault(NoBrowser, 503)  # type: ignore[arg-type]
 STATIC = Path(__file__).resolve().parent / "static"
 GROUPS = {  # rule groups of shapes/, in the report's order
     "structure": ("结构（GB/T 43507 第5章）", "Structure (GB/T 43507 clause 5)"),
@@ -32,22 +31,17 @@ GROUPS = {  # rule groups of shapes/, in the report's order
     "monitoring": ("监测改进", "Monitoring and improvement"),
     "data-quality": ("数据质量", "Data quality"),
 }
-_shapes_groups: dict[str, str] | None = None
+
+
+@lru_cache(maxsize=1)
+def _bundled_shapes() -> Shapes:
+    return load_shapes()
 
 
 def _group_of(shape: str) -> str:
     """The rule group of a node shape of shapes/ by its name (``ProposalComplete``)."""
-    global _shapes_groups
-    if _shapes_groups is None:
-        shapes = load_shapes()
-        from rdflib import URIRef
-
-        from bpss_kg.namespaces import BPSS, SH
-
-        _shapes_groups = {str(s).rsplit("#", 1)[-1]: str(shapes.graph.value(s, BPSS.ruleGroup))
-                          for s in shapes.graph.subjects(None, SH.NodeShape)
-                          if isinstance(s, URIRef)}
-    return _shapes_groups.get(shape, "data-quality")
+    group = _bundled_shapes().info(f"<{SHAPES}{shape}>").group
+    return group if group != "other" else "data-quality"
 
 
 def report_values(code: str, lang: str, *, for_print: bool) -> dict[str, Any]:
@@ -86,9 +80,7 @@ def render(code: str, lang: str, *, for_print: bool = False) -> str:
 
 
 def _lang() -> str:
-    from .ui import _lang as ui_lang
-
-    return ui_lang()
+    return getattr(g, "lang", "zh")  # chosen for every request by ui.choose_language
 
 
 @blueprint.get("/county/<code>/report")
@@ -106,7 +98,5 @@ def report_pdf(code: str) -> Response:
 def render_for_cli(app: Flask, code: str, lang: str) -> str:
     """The report as ``bpss-kg report`` prints it (no request: a test request context)."""
     with app.test_request_context(f"/county/{code}/report?lang={lang}"):
-        from flask import g
-
         g.lang = lang
         return render(code, lang, for_print=True)

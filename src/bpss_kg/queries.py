@@ -244,12 +244,15 @@ def is_library_file(query: LibraryQuery) -> bool:
     return query.path.resolve() == (resources.queries_dir() / f"{query.name}.rq").resolve()
 
 
-def values_as_of(query: LibraryQuery, values: dict[str, str], as_of: date) -> dict[str, str]:
-    """``values`` for a run ``--as-of`` a date: a query that judges against a date of its own
-    (a parameter named ``as_of``) is judged on that date unless the caller set it."""
+def values_as_of(query: LibraryQuery, values: dict[str, str],
+                 as_of: date) -> tuple[dict[str, str], str | None]:
+    """``values`` for a run ``--as-of`` a date, and the one county the question reads (None:
+    all). A query that judges against a date of its own (a parameter named ``as_of``) is
+    judged on that date unless the caller set it."""
     if any(p.name == "as_of" for p in query.parameters) and not values.get("as_of"):
-        return values | {"as_of": as_of.isoformat()}
-    return values
+        values = values | {"as_of": as_of.isoformat()}
+    county = values.get("county", "").strip()
+    return values, county if is_division_code(county) else None
 
 
 def run_library_query(store: Store, query: LibraryQuery, values: dict[str, str], *,
@@ -262,9 +265,8 @@ def run_library_query(store: Store, query: LibraryQuery, values: dict[str, str],
         from .store.oxigraph import OxigraphStore
         from .validity import view_as_of
 
-        values = values_as_of(query, values, as_of)
-        county = values.get("county", "").strip()
-        view, _ = view_as_of(store, as_of, county=county if is_division_code(county) else None)
+        values, county = values_as_of(query, values, as_of)
+        view, _ = view_as_of(store, as_of, county=county)
         store = OxigraphStore.over(view, description=f"as of {as_of.isoformat()}")
     bindings = query.bind(values)
     from .summaries import summaries_for
