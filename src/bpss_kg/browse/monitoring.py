@@ -27,21 +27,25 @@ SELECT ?system ?a ?type ?label ?date ?start ?end ?method ?size ?result ?lang WHE
   OPTIONAL { ?a bpss:sampleSize ?size } OPTIONAL { ?a bpss:result ?result }
 } ORDER BY ?type ?a"""
 _SCORES = PREFIXES + """
-SELECT ?system ?a ?item ?itemLabel ?value ?scale ?lang WHERE {
+SELECT DISTINCT ?system ?a ?item ?itemLabel ?value ?scale ?lang WHERE {
   ?s bpss:scoreOf ?a ; bpss:scoredItem ?item ; bpss:scoreValue ?value .
   ?a bpss:evaluates ?system .
   OPTIONAL { ?s bpss:scoreScale ?scale }
-  OPTIONAL { ?item skos:prefLabel|rdfs:label ?itemLabel FILTER(lang(?itemLabel) = ?lang) }
+  OPTIONAL { ?item skos:prefLabel|rdfs:label ?wanted FILTER(lang(?wanted) = ?lang) }
+  OPTIONAL { ?item skos:prefLabel|rdfs:label ?zh FILTER(lang(?zh) = "zh") }
+  BIND(COALESCE(?wanted, ?zh) AS ?itemLabel)  # the national items have only Chinese labels
 } ORDER BY ?a ?item"""
 _FINDINGS = PREFIXES + """
 SELECT ?system ?a ?finding WHERE { ?a bpss:evaluates ?system ; bpss:finding ?finding }
 ORDER BY ?a ?finding"""
 _WARNINGS = PREFIXES + """
-SELECT ?system ?a ?indicator ?indicatorLabel ?threshold ?value ?raised ?lang WHERE {
+SELECT DISTINCT ?system ?a ?indicator ?indicatorLabel ?threshold ?value ?raised ?lang WHERE {
   ?a bpss:evaluates ?system ; bpss:warningIndicator ?indicator .
   OPTIONAL { ?a bpss:threshold ?threshold } OPTIONAL { ?a bpss:warningValue ?value }
   OPTIONAL { ?a bpss:raisedOn ?raised }
-  OPTIONAL { ?indicator rdfs:label ?indicatorLabel FILTER(lang(?indicatorLabel) = ?lang) }
+  OPTIONAL { ?indicator rdfs:label ?wanted FILTER(lang(?wanted) = ?lang) }
+  OPTIONAL { ?indicator rdfs:label ?zh FILTER(lang(?zh) = "zh") }
+  BIND(COALESCE(?wanted, ?zh) AS ?indicatorLabel)
 } ORDER BY ?raised ?a"""
 _ACTIONS = PREFIXES + """
 SELECT ?system ?action ?text ?due ?status ?closed ?by ?lang WHERE {
