@@ -101,7 +101,7 @@ class Settings:
             max_upload_bytes=_env_int("BPSS_KG_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
             max_literal_chars=_env_int("BPSS_KG_MAX_LITERAL_CHARS", 1_000_000),
             query_workers=_env_int("BPSS_KG_QUERY_WORKERS", 2),
-            answer_cache_mb=_env_int("BPSS_KG_ANSWER_CACHE_MB", 64),
+            answer_cache_mb=_env_int("BPSS_KG_ANSWER_CACHE_MB", 64, minimum=0),  # 0: no cache
             engine=os.environ.get("BPSS_KG_ENGINE", "maplib").strip().lower() or "maplib",
         )
 
