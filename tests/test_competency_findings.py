@@ -206,7 +206,8 @@ def test_rules_inferred_rather_than_stated_in_their_source(store):
           ?rule a sh:NodeShape ; bpss:faultKind ?kind ; bpss:attribution bpss:Inferred }} }}
         ORDER BY ?kind""")
     assert [r["kind"] for r in got] == sorted([
-        "action-incomplete", "agreement-parties", "below-baseline", "cites-withdrawn", "dangling-reference",
+        "action-incomplete", "agreement-parties", "below-baseline", "cites-withdrawn",
+        "dangling-reference",
         "date-range", "empty-subsystem", "legacy-classification", "local-addition",
         "local-number", "membership-mismatch", "missing-issue-date", "missing-label-zh",
         "no-declared-items", "process-order",

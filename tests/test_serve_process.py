@@ -549,9 +549,9 @@ def test_public_feedback_is_taken_kept_out_of_the_store_and_answered_by_the_offi
     # a standard of 东营区's system as it stands now: earlier tests of this module replace the
     # sample's county graph by imports, so the sample's own standard IRIs may be gone
     status, _, body = request("POST", served.url("/sparql"), (
-        "PREFIX bpss: <https://w3id.org/bpss-kg/def#> SELECT ?s WHERE { "
-        "?s a bpss:Standard ; bpss:inSystem/bpss:forDivision/bpss:divisionCode \"370502\" } "
-        "ORDER BY ?s LIMIT 1").encode(), {"Content-Type": "application/sparql-query",
+        b"PREFIX bpss: <https://w3id.org/bpss-kg/def#> SELECT ?s WHERE { "
+        b"?s a bpss:Standard ; bpss:inSystem/bpss:forDivision/bpss:divisionCode \"370502\" } "
+        b"ORDER BY ?s LIMIT 1"), {"Content-Type": "application/sparql-query",
                                           "Accept": "application/sparql-results+json"})
     assert status == 200, body
     standard = json.loads(body)["results"]["bindings"][0]["s"]["value"]
