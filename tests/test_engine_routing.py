@@ -9,7 +9,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from bpss_kg.engine.routing import query_shape, refusal
+from bpss_kg.engine.routing import query_shape, refusal, union_duplicates
 from bpss_kg.engine.terms import canonical_lexical, term_from_json
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -26,6 +26,10 @@ DATA = b"""
 <urn:b> <urn:type> <urn:Item> <urn:g1> .
 <urn:a> <urn:flag> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> <urn:g2> .
 <urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> <urn:g2> .
+<urn:s> <urn:r> <urn:m1> <urn:g1> .
+<urn:s> <urn:r> <urn:m2> <urn:g1> .
+<urn:m1> <urn:q> <urn:o> <urn:g1> .
+<urn:m2> <urn:q> <urn:o> <urn:g1> .
 """
 # Each query the router must send to Oxigraph because maplib answers it differently.
 DIFFERENT = {
@@ -38,9 +42,11 @@ DIFFERENT = {
     "COUNT(DISTINCT) over OPTIONAL": """SELECT ?s (COUNT(DISTINCT ?x) AS ?n) WHERE {
         ?s <urn:type> <urn:Item> . OPTIONAL { ?s <urn:nope> ?x } } GROUP BY ?s""",
     "empty group": "SELECT * { }",
+    "sequence path with a + step (two ways through)": "SELECT * WHERE { ?s <urn:r>/<urn:q>+ ?o }",
+    "GROUP BY over an empty match, in a subquery": """SELECT ?s ?n WHERE { ?s <urn:type> ?t .
+        { SELECT ?k (COUNT(?x) AS ?n) WHERE { ?x <urn:nope> ?k } GROUP BY ?k } }""",
     "unbound variable in FILTER": "SELECT ?s WHERE { ?s <urn:type> <urn:Item> "
                                   "FILTER(!BOUND(?as_of) || ?as_of > 1) }",
-    "duplicated triple (union multiset)": "SELECT (COUNT(*) AS ?n) WHERE { <urn:a> <urn:p> ?o }",
 }
 REFUSED_ONLY = {  # sent to Oxigraph by design (no engine evaluation to compare)
     "GRAPH": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }",
@@ -51,7 +57,6 @@ REFUSED_ONLY = {  # sent to Oxigraph by design (no engine evaluation to compare)
                     "WHERE { <urn:a> <urn:code> ?c }",
     "rare function": "SELECT (MD5(STR(?s)) AS ?h) WHERE { ?s <urn:type> <urn:Item> }",
     "negated path": "SELECT * WHERE { ?s !<urn:p> ?o }",
-    "variable predicate over duplicates": "SELECT * WHERE { <urn:a> ?p ?o }",
 }
 
 
@@ -92,30 +97,89 @@ def _canonical(rows: list[dict]) -> list[str]:
 def test_the_mirror_finds_the_predicate_with_a_triple_in_two_graphs(mirrored):
     _mirror, _reference, facts = mirrored
     assert facts.duplicated_predicates == frozenset({"urn:p"})
-    assert facts.disabled is None and facts.triples == 11
+    assert facts.disabled is None and facts.triples == 15
 
 
 @pytest.mark.parametrize("case", sorted(DIFFERENT))
 def test_maplib_answers_differently_and_the_router_sends_it_to_oxigraph(mirrored, case):
-    mirror, reference, facts = mirrored
+    mirror, reference, _facts = mirrored
     sparql = DIFFERENT[case]
     engine = _maplib_rows(mirror, sparql)
     assert isinstance(engine, str) or _canonical(engine) != _canonical(
         _oxigraph_rows(reference, sparql)), "maplib agrees now: the refusal can be lifted"
-    assert refusal(query_shape(sparql), facts.duplicated_predicates) is not None
+    assert refusal(query_shape(sparql)) is not None
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED_ONLY))
-def test_the_router_sends_to_oxigraph(mirrored, case):
+def test_the_router_sends_to_oxigraph(case):
+    assert refusal(query_shape(REFUSED_ONLY[case])) is not None
+
+
+def test_the_engine_matches_a_triple_stored_in_two_graphs_once(mirrored):
+    """<urn:a> <urn:p> 1 is in <urn:g1> and <urn:g2>: the union default graph, a set of triples,
+    holds it once, so <urn:a> has two <urn:p> values. The engine answers the query."""
+    mirror, _reference, _facts = mirrored
+    sparql = "SELECT (COUNT(*) AS ?n) WHERE { <urn:a> <urn:p> ?o }"
+    assert refusal(query_shape(sparql)) is None
+    assert [r["n"]["value"] for r in _maplib_rows(mirror, sparql)] == ["2"]
+
+
+@pytest.mark.parametrize(("sparql", "declined"), [
+    ("SELECT ?k (COUNT(?x) AS ?n) WHERE { ?x <urn:nope> ?k } GROUP BY ?k", True),
+    ("SELECT (COUNT(?x) AS ?n) WHERE { ?x <urn:nope> ?k } GROUP BY ?k", True),
+    ("SELECT ?s (COUNT(?v) AS ?n) WHERE { ?s <urn:v> ?v } GROUP BY ?s", False),  # one real group
+    ("SELECT (COUNT(?x) AS ?n) WHERE { ?x <urn:nope> ?k }", False),  # no GROUP BY: one row
+])
+def test_a_group_by_row_maplib_gives_an_empty_match_is_declined(mirrored, sparql, declined):
+    """maplib gives GROUP BY over an empty match a row of unbound keys, where SPARQL gives no
+    row; the engine declines one-row answers without keys (Oxigraph answers them)."""
+    from bpss_kg.engine.mirror import EngineDeclined, variables_of
+    from bpss_kg.store.query_service import QueryRequest
+
+    mirror, reference, _facts = mirrored
+    shape = query_shape(sparql)
+    assert refusal(shape) is None
+    assert shape.group_keys is not None or "GROUP BY" not in sparql
+    maplib_rows = _maplib_rows(mirror, sparql)
+    request = QueryRequest(sparql, limit=1000)
+    if declined:
+        assert _oxigraph_rows(reference, sparql) == [] and len(maplib_rows) == 1
+        with pytest.raises(EngineDeclined):
+            mirror.answer(request, shape.form, variables_of(sparql), shape.group_keys)
+    else:
+        answer = mirror.answer(request, shape.form, variables_of(sparql), shape.group_keys)
+        assert answer.rows == len(_oxigraph_rows(reference, sparql)) == 1
+
+
+@pytest.mark.parametrize(("sparql", "noticed"), [
+    ("SELECT (COUNT(*) AS ?n) WHERE { <urn:a> <urn:p> ?o }", True),
+    ("SELECT * WHERE { <urn:a> ?p ?o }", True),  # a variable predicate may match <urn:p>
+    ("SELECT * WHERE { ?s <urn:p>/<urn:q> ?o }", True),
+    ("SELECT * WHERE { ?s <urn:v> ?o }", False),
+])
+def test_an_oxigraph_answer_over_a_duplicated_predicate_carries_a_notice(mirrored, sparql,
+                                                                          noticed):
     _mirror, _reference, facts = mirrored
-    assert refusal(query_shape(REFUSED_ONLY[case]), facts.duplicated_predicates) is not None
+    notice = union_duplicates(query_shape(sparql), facts.duplicated_predicates)
+    assert (notice is not None) is noticed
+    if noticed:
+        assert "<urn:p>" in notice and "oxigraph/issues/1919" in notice
+
+
+@pytest.mark.xfail(strict=True, reason="pyoxigraph 0.5.13 matches a triple once per graph in "
+                   "the union default graph (oxigraph#1919, fixed upstream after 0.5.13); "
+                   "when this passes, the union notice can go")
+def test_oxigraph_union_default_graph_is_a_set(mirrored):
+    _mirror, reference, _facts = mirrored
+    rows = _oxigraph_rows(reference, "SELECT (COUNT(*) AS ?n) WHERE { <urn:a> <urn:p> ?o }")
+    assert [r["n"]["value"] for r in rows] == ["2"]
 
 
 def test_the_router_lets_the_engine_answer_a_plain_aggregate(mirrored):
-    mirror, reference, facts = mirrored
+    mirror, reference, _facts = mirrored
     sparql = ("SELECT ?s (SUM(?v) AS ?total) (COUNT(?v) AS ?n) (SAMPLE(?s) AS ?one) "
               "WHERE { ?s <urn:v> ?v } GROUP BY ?s")
-    assert refusal(query_shape(sparql), facts.duplicated_predicates) is None
+    assert refusal(query_shape(sparql)) is None
     assert _canonical(_maplib_rows(mirror, sparql)) == _canonical(
         _oxigraph_rows(reference, sparql))
 

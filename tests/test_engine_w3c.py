@@ -138,12 +138,13 @@ def run_one(files: dict[str, Path | None]) -> tuple[str, str]:
     mirror = Mirror()
     facts = mirror.build(Path("memory"), store)
     shape = query_shape(text)
-    reason = facts.disabled or refusal(shape, facts.duplicated_predicates)
+    reason = facts.disabled or refusal(shape)
     if reason is not None:
         return "oxigraph", reason
     request = QueryRequest(text, graph_format="ntriples", limit=10_000_000)
     try:
-        answer = mirror.answer(request, shape.form, variables)  # type: ignore[arg-type]
+        answer = mirror.answer(request, shape.form, variables,  # type: ignore[arg-type]
+                               shape.group_keys)
     except EngineDeclined as declined:
         return "oxigraph", f"at run time: {declined}"
     if answer.kind == "graph":

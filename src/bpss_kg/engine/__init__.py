@@ -29,11 +29,20 @@ library and analytical queries with Oxigraph):
   unbound value as one);
 - ``LIMIT`` / ``OFFSET`` inside a subquery; ``MINUS`` whose right side has ``OPTIONAL`` or
   ``UNION``; ``VALUES`` with ``UNDEF`` or over an ``OPTIONAL`` variable;
-- property paths other than sequences of IRIs and ``iri+`` (``*``, ``?``, ``^``, ``|``, ``!``);
+- property paths other than sequences of IRIs and ``iri+`` alone (``*``, ``?``, ``^``, ``|``,
+  ``!``; a sequence with a ``+`` step, where maplib gives each pair of ends once and SPARQL one
+  solution per way through);
+- ``GROUP BY`` inside a subquery (maplib gives a GROUP BY over an empty match one row, keys
+  unbound, where SPARQL gives none; of the query itself, a one-row answer without keys is
+  declined at run time);
 - empty group patterns (``SELECT * {}`` gives no row in maplib, one in SPARQL); CONSTRUCT
   templates with blank nodes;
-- a triple pattern whose predicate has triples stored in more than one graph, or a variable
-  predicate while any triple is (Oxigraph's union default graph is a multiset);
 - any query while the data holds ``xsd:unsignedInt`` literals (maplib's COUNT datatype);
 - and, at run time, any query maplib raises on.
+
+Triples stored in more than one graph (a national standard described again in each county
+system that adopts it) are held once by the mirror, and the engine matches them once, as
+SPARQL's default graph, a set of triples, requires. pyoxigraph 0.5.13 matches them once per
+graph (oxigraph#1919, fixed upstream after that release); when Oxigraph answers a query that
+may match them, ``X-BPSS-Engine-Reason`` says so.
 """

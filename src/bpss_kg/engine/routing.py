@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib.paths import MulPath, NegatedPath, Path, SequencePath
+from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import BNode, URIRef, Variable
 
@@ -55,6 +55,7 @@ class QueryShape:
     refusal: str | None  # why the engine may not answer (None: it may)
     predicates: frozenset[str]  # constant predicates of triple patterns and paths
     variable_predicate: bool  # some triple pattern has a variable (or negated) predicate
+    group_keys: tuple[str, ...] | None = None  # the query's GROUP BY variables (None: none)
 
 
 class _Refused(Exception):
@@ -96,10 +97,15 @@ def _expression_vars(node: object) -> set[Variable]:
 
 
 def _path_iris(path: Path) -> Iterator[URIRef]:
-    """The IRIs of a sequence of IRIs and ``iri+``; other paths are refused (maplib answers
-    ``*``, ``^`` and zero-length paths differently: W3C pp08, pp16, pp36)."""
+    """The IRIs of a sequence of IRIs, or of ``iri+`` alone; other paths are refused (maplib
+    answers ``*``, ``^`` and zero-length paths differently: W3C pp08, pp16, pp36; and a
+    sequence with an ``iri+`` step gives each pair of ends once, where the sequence's join
+    gives one solution per way through)."""
     if isinstance(path, SequencePath):
         for part in path.args:
+            if isinstance(part, MulPath):
+                raise _Refused(f"property path {path.n3()} (a sequence with a + step) is "
+                               "answered differently by the engine")
             yield from _path_iris(part) if isinstance(part, Path) else iter([part])
     elif isinstance(path, MulPath) and path.mod == "+" and isinstance(path.path, URIRef):
         yield path.path
@@ -107,10 +113,37 @@ def _path_iris(path: Path) -> Iterator[URIRef]:
         raise _Refused(f"property path {path.n3()} is not supported by the engine")
 
 
-def _check(algebra: CompValue, predicates: set[str]) -> bool:
-    """Raise ``_Refused`` for anything the engine may not answer; collect the predicates.
-    Returns True when a triple pattern has a variable predicate."""
-    variable_predicate = False
+def _predicates(algebra: CompValue) -> tuple[frozenset[str], bool]:
+    """Every constant predicate a triple pattern or path of the query may match, and whether
+    some pattern may match any predicate (a variable or a negated path)."""
+    found: set[str] = set()
+    anything = False
+
+    def visit(path: object) -> None:
+        nonlocal anything
+        if isinstance(path, URIRef):
+            found.add(str(path))
+        elif isinstance(path, NegatedPath):
+            anything = True
+        elif isinstance(path, SequencePath | AlternativePath):
+            for part in path.args:
+                visit(part)
+        elif isinstance(path, MulPath):
+            visit(path.path)
+        elif isinstance(path, InvPath):
+            visit(path.arg)
+        else:
+            anything = True
+
+    for node in _walk(algebra):
+        if node.name == "BGP":
+            for _s, p, _o in node.get("triples") or []:
+                visit(p)
+    return frozenset(found), anything
+
+
+def _check(algebra: CompValue) -> None:
+    """Raise ``_Refused`` for anything the engine may not answer."""
     nodes = list(_walk(algebra))
     maybe_unbound: set[Variable] = set()  # bound only inside some OPTIONAL
     for n in nodes:
@@ -174,14 +207,11 @@ def _check(algebra: CompValue, predicates: set[str]) -> bool:
             if not node.get("triples") and id(node) not in joined:
                 raise _Refused("empty group patterns are answered differently by the engine")
             for _s, p, _o in node.get("triples") or []:
-                if isinstance(p, URIRef):
-                    predicates.add(str(p))
-                elif isinstance(p, NegatedPath):
+                if isinstance(p, NegatedPath):
                     raise _Refused("negated property paths are not supported by the engine")
-                elif isinstance(p, Path):
-                    predicates.update(str(iri) for iri in _path_iris(p))
-                else:
-                    variable_predicate = True
+                if isinstance(p, Path):
+                    for _iri in _path_iris(p):  # refuses the paths the engine cannot answer
+                        pass
         elif name == "LeftJoin":
             if any(n.name == "Extend" for n in _walk(node.get("p2"))):
                 raise _Refused("BIND inside OPTIONAL is answered differently by the engine")
@@ -190,7 +220,25 @@ def _check(algebra: CompValue, predicates: set[str]) -> bool:
             _check_scope(node.get("expr"), node["p"].get("_vars"), "FILTER")
         elif name == "Extend":
             _check_scope(node.get("expr"), node["p"].get("_vars"), "BIND")
-    return variable_predicate
+
+
+def _group_keys(algebra: CompValue) -> tuple[str, ...] | None:
+    """The GROUP BY variables of the query itself (None: it has no GROUP BY).
+
+    maplib 0.20.26 gives a GROUP BY over an empty match one row (the aggregates of nothing,
+    keys unbound) where SPARQL gives no group and no row. Of the query itself the engine
+    declines such a row at run time (``mirror.Mirror.answer``); inside a subquery the row
+    would be joined on, so a subquery's GROUP BY goes to Oxigraph."""
+    nodes = list(_walk(algebra))
+    in_subquery = {id(m) for n in nodes if n.name == "ToMultiSet" for m in _walk(n["p"])}
+    keys = None
+    for n in nodes:
+        if n.name == "Group" and n.get("expr"):
+            if id(n) in in_subquery:
+                raise _Refused("GROUP BY inside a subquery is answered differently by the "
+                               "engine (an empty match gives a row)")
+            keys = tuple(str(v) for v in n["expr"] if isinstance(v, Variable))
+    return keys
 
 
 def _optional_only(patterns: list[object]) -> set[Variable]:
@@ -249,36 +297,54 @@ def query_shape(sparql: str) -> QueryShape:
     except Exception:  # rdflib raises several error types; Oxigraph reports the syntax error
         return QueryShape(None, "rdflib could not parse the query", frozenset(), False)
     algebra = parsed.algebra
+    try:
+        predicates, variable_predicate = _predicates(algebra)
+    except RecursionError:
+        return QueryShape(None, "the query is nested too deeply", frozenset(), True)
     form = QUERY_FORMS.get(algebra.name)
     if form is None:
-        return QueryShape(None, f"{algebra.name} is answered by Oxigraph", frozenset(), False)
+        return QueryShape(None, f"{algebra.name} is answered by Oxigraph", predicates,
+                          variable_predicate)
     if algebra.get("datasetClause"):
         return QueryShape(None, "FROM / FROM NAMED datasets are answered by Oxigraph",
-                          frozenset(), False)
-    predicates: set[str] = set()
+                          predicates, variable_predicate)
     try:
-        variable_predicate = _check(algebra, predicates)
+        _check(algebra)
+        group_keys = _group_keys(algebra)
     except _Refused as refused:
-        return QueryShape(None, str(refused), frozenset(predicates), False)
+        return QueryShape(None, str(refused), predicates, variable_predicate)
     except RecursionError:
-        return QueryShape(None, "the query is nested too deeply", frozenset(), False)
-    return QueryShape(form, None, frozenset(predicates), variable_predicate)
+        return QueryShape(None, "the query is nested too deeply", predicates, variable_predicate)
+    return QueryShape(form, None, predicates, variable_predicate, group_keys)
 
 
-def refusal(shape: QueryShape, duplicated_predicates: frozenset[str]) -> str | None:
-    """Why the engine may not answer a query of ``shape`` over a store whose triples with
-    ``duplicated_predicates`` occur in more than one graph (None: it may).
+def refusal(shape: QueryShape) -> str | None:
+    """Why the engine may not answer a query of ``shape`` (None: it may)."""
+    return shape.refusal
 
-    Oxigraph's union default graph is a multiset: a triple stored in two graphs matches twice.
-    The engine holds each triple once, so it may answer only queries that cannot match such a
-    triple."""
-    if shape.refusal is not None:
-        return shape.refusal
-    if duplicated_predicates and shape.variable_predicate:
-        return ("a variable predicate could match triples stored in more than one graph, "
-                "which Oxigraph's union default graph counts once per graph")
-    hit = shape.predicates & duplicated_predicates
-    if hit:
-        return (f"<{min(hit)}> has triples stored in more than one graph, which Oxigraph's "
-                "union default graph counts once per graph")
-    return None
+
+UNION_BUG = "https://github.com/oxigraph/oxigraph/issues/1919"
+
+
+def union_duplicates(shape: QueryShape, duplicated_predicates: frozenset[str]) -> str | None:
+    """A notice for an answer Oxigraph gives to a query of ``shape`` that may match triples
+    stored in more than one graph (``duplicated_predicates``), None when it cannot.
+
+    SPARQL's default graph is a set of triples, and so is the union of the named graphs the
+    service takes as its default graph: a triple held in two graphs matches once. The engine
+    holds each triple once and answers so. pyoxigraph 0.5.13 matches such a triple once per
+    graph (oxigraph#1919, fixed upstream after that release), so its COUNTs and non-DISTINCT
+    rows over these predicates may be too many."""
+    if not duplicated_predicates:
+        return None
+    if shape.variable_predicate:
+        what = (f"a pattern with any predicate may match triples stored in more than one "
+                f"graph ({len(duplicated_predicates)} predicates have such triples, among "
+                f"them <{min(duplicated_predicates)}>)")
+    else:
+        both = shape.predicates & duplicated_predicates
+        if not both:
+            return None
+        what = f"<{min(both)}> has triples stored in more than one graph"
+    return (f"{what}; Oxigraph's union default graph matches them once per graph "
+            f"({UNION_BUG}), so its counts may be too high")

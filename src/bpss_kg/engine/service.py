@@ -5,10 +5,12 @@ a query that passes its time limit is stopped by killing that process, as on the
 and a new one builds the mirror again in the background. The process holds a lease on the
 checkpoint it mirrors, so the writer does not delete it while a refresh still reads it.
 
-``EngineClient.answer`` returns None whenever the engine may not answer — not importable,
-not built yet, behind the newest checkpoint, busy refreshing, the router refuses the query, or
+``EngineClient.answer`` returns None whenever the engine may not answer — not importable, not
+built yet, behind the newest checkpoint, busy refreshing, the router refuses the query, or
 maplib raised — and the query service then asks Oxigraph; the reason is kept for the response
-header and the log. Builds and refreshes run on a background thread; meanwhile Oxigraph answers.
+header and the log. When that query may match triples stored in more than one graph, the reason
+says so: Oxigraph counts them once per graph (``routing.union_duplicates``). Builds and
+refreshes run on a background thread; meanwhile Oxigraph answers.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from ..errors import QueryTimeout
 from ..processes import bind_to_parent
 from ..store.oxigraph import release_lease, take_lease
 from ..store.query_service import NotAcceptable, QueryAnswer, QueryRequest
-from .routing import query_shape, refusal
+from .routing import QueryShape, query_shape, refusal, union_duplicates
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 120.0
@@ -78,9 +80,9 @@ def _engine_main(conn: Connection, parent: int) -> None:
                 lease = new_lease
                 conn.send(("built", (str(snapshot), facts)))
             elif kind == "query":
-                request, form = message[1], message[2]
+                request, form, group_keys = message[1], message[2], message[3]
                 variables = variables_of(request.sparql) if form == "select" else []
-                conn.send(("ok", mirror.answer(request, form, variables)))
+                conn.send(("ok", mirror.answer(request, form, variables, group_keys)))
         except EngineDeclined as declined:
             conn.send(("declined", str(declined)))
         except NotAcceptable as error:
@@ -177,18 +179,28 @@ class EngineClient:
         """The engine's answer, or the reason Oxigraph must answer (see the module docstring)."""
         if self.unavailable is not None:
             return EngineResult(None, self.unavailable)
+        with self._state_lock:
+            mirrored, facts = self._mirrored, self._facts
+        shape = query_shape(request.sparql)
+        result = self._answer(request, snapshot, mirrored, facts, shape)
+        several_graphs = request.union_default_graph or len(request.default_graphs) > 1
+        if result.answer is None and facts is not None and several_graphs:
+            notice = union_duplicates(shape, facts.duplicated_predicates)  # type: ignore
+            if notice is not None:
+                return EngineResult(None, f"{result.reason}; {notice}")
+        return result
+
+    def _answer(self, request: QueryRequest, snapshot: Path | None, mirrored: str | None,
+                facts: object, shape: QueryShape) -> EngineResult:
         if request.bindings or request.default_graphs or request.named_graphs \
                 or not request.union_default_graph:
             return EngineResult(None, "bound parameters and explicit datasets are answered by "
                                       "Oxigraph")
-        with self._state_lock:
-            mirrored, facts = self._mirrored, self._facts
         if mirrored is None or snapshot is None or mirrored != str(snapshot):
             return EngineResult(None, "the engine is catching up with the latest write")
         if facts.disabled is not None:  # type: ignore[attr-defined]
             return EngineResult(None, facts.disabled)  # type: ignore[attr-defined]
-        shape = query_shape(request.sparql)
-        reason = refusal(shape, facts.duplicated_predicates)  # type: ignore[attr-defined]
+        reason = refusal(shape)
         if reason is not None:
             return EngineResult(None, reason)
         if not self._lock.acquire(blocking=False):
@@ -198,7 +210,8 @@ class EngineClient:
                 if self._mirrored != str(snapshot):
                     return EngineResult(None, "the engine is catching up with the latest write")
             try:
-                status, payload = self._exchange(("query", request, shape.form), self.timeout)
+                status, payload = self._exchange(("query", request, shape.form, shape.group_keys),
+                                             self.timeout)
             except TimeoutError:
                 self._restart(snapshot)
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was "
