@@ -78,14 +78,21 @@ _FORMAT_NAME = {"text/turtle": "turtle", "application/n-triples": "ntriples",
 def _union_graph(media: str) -> Response:
     """The default graph of the dataset ``/sparql`` answers from: the union of all graphs."""
     ctx = context()
+    jsonld = media == "application/ld+json"
     try:
         answer = ctx.queries.execute(ctx.queries.request(
             "CONSTRUCT WHERE { ?s ?p ?o }", results_format=None,
-            graph_format=_FORMAT_NAME[media]))
+            graph_format="ntriples" if jsonld else _FORMAT_NAME[media]))
     except ResultTooLarge as error:
         raise ResultTooLarge(f"{error.message}; the whole dataset is in /dumps/all.nq") from None
-    return Response(answer.body, content_type=f"{media}; charset=utf-8",
-                    headers={"Vary": "Accept"})
+    body = answer.body
+    if jsonld:  # compacted with the published context, as for a named graph (issue 20)
+        out = io.BytesIO()
+        write_jsonld([ox.Quad(t.subject, t.predicate, t.object)
+                      for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)],
+                     out, f"{base_url()}{CONTEXT_PATH}", one_graph=True)
+        body = out.getvalue()
+    return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
 
 
 def _payload(target: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:

@@ -29,9 +29,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
+from rdflib.compare import isomorphic
 
 from bpss_kg.access import AccessRegistry, Scope
 from bpss_kg.loading import load_sample
+from bpss_kg.publish.jsonld import with_local_context
 from bpss_kg.service_client import encode_multipart
 from bpss_kg.store import OxigraphStore
 
@@ -605,6 +607,17 @@ def test_issue20_pages_and_data_sharing_through_serve(served):
     status, _, document = request("GET", served.url("/id/place/370502"),
                                   headers={"Accept": "application/ld+json"})
     assert json.loads(document)["@context"] == served.url("/context.jsonld")
+    # the default graph (the union) in JSON-LD is compacted with the same context, and says
+    # the same triples as its N-Triples
+    status, _, union = request("GET", served.url("/graph-store?default"),
+                               headers={"Accept": "application/ld+json"})
+    assert status == 200 and json.loads(union)["@context"] == served.url("/context.jsonld")
+    _, _, union_nt = request("GET", served.url("/graph-store?default"),
+                             headers={"Accept": "application/n-triples"})
+    assert isomorphic(
+        Graph().parse(data=with_local_context(union, served.url("/context.jsonld")),
+                      format="json-ld"),
+        Graph().parse(data=union_nt, format="nt"))
     status, _, catalog = request("GET", served.url("/catalog"), headers={"Accept": "text/turtle"})
     _, _, dump = request("GET", served.url("/dumps/national.ttl"))
     dcat = Namespace("http://www.w3.org/ns/dcat#")
