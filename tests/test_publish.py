@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from bpss_kg.cli import app as cli
 from bpss_kg.config import Settings
-from bpss_kg.loading import load_files, load_sources, ontology_sources
+from bpss_kg.loading import load_files, load_sample, load_sources, ontology_sources
 from bpss_kg.publish import catalog_graph, dump_names, void_graph, write_dump
 from bpss_kg.publish.catalog import dataset_iri
 from bpss_kg.publish.csvw import county_csv, county_csv_metadata
@@ -151,6 +151,19 @@ def test_dcat_catalog_passes_the_dcat_ap_shapes(small_store):
     catalog.remove((dataset_iri("county-370502"), DCTERMS.title, None))
     catalog.remove((dataset_iri("county-370502"), DCTERMS.description, None))
     assert not shacl_validate(catalog, shacl_graph=shapes)[0]
+
+
+def test_catalog_titles_name_the_county_in_both_languages(tmp_path):
+    """With the national graph's place labels, a county dataset's titles carry its Chinese
+    name; the English one too (no source gives these places an official English name)."""
+    store = OxigraphStore(tmp_path / "store")
+    load_sample(store)  # the divisions (place labels) come with the national graph
+    catalog = catalog_graph(store, Settings(), BASE)
+    store.close()
+    titles = {t.language: str(t) for t in catalog.objects(dataset_iri("county-370502"),
+                                                          DCTERMS.title)}
+    assert titles == {"zh": "东营区（370502）县域基本公共服务标准体系",
+                      "en": "County standard system of 东营区 (370502)"}
 
 
 def test_void_counts(small_store):

@@ -82,7 +82,9 @@ def _titles(name: str, graph: str, place_names: dict[str, str]) -> tuple[str, st
         code = name.removeprefix("county-")
         label = place_names.get(code, code)
         return (f"{label}（{code}）县域基本公共服务标准体系",
-                f"County standard system of {code}",
+                # the Chinese name: no source gives these places an official English one
+                f"County standard system of {label} ({code})" if label != code
+                else f"County standard system of {code}",
                 f"{label}的标准体系、标准、本地清单、组织、指标观测值与过程记录。",
                 f"The standard system, standards, local list, organisations, indicator "
                 f"observations and process records of county {code}.")
