@@ -38,6 +38,7 @@ SHOTS = [  # file, path, full page
     ("search-facets-en.png", "/search?q=%E6%B5%B7&lang=en", False),
     ("standard-neighbourhood.png", "/id/standard/DB37-T-4604-2022", False),
     ("county-dashboard-390-en.png", "/county/370502?lang=en", True, 390),
+    ("error-page.png", "/search?q=%E6%B5%B7&page=x", False),
 ]
 TABLE = ROOT / "tests" / "data" / "tables" / "good-utf8.csv"
 

@@ -248,6 +248,26 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
     "error.no_page": ("本站没有地址为 {path} 的页面。可从首页浏览，或在上方搜索县、标准和项目。",
                       "There is no page at {path}. Browse from the home page, or search for "
                       "counties, standards and items above."),
+    "error.kind.BadInput": ("请求无法处理：参数或提交的内容有误。",
+                            "The request could not be processed: a parameter or the content "
+                            "sent is not valid."),
+    "error.kind.NotFound": ("未找到所请求的内容。", "What was asked for does not exist."),
+    "error.kind.QueryTimeout": ("查询超时，已停止。请缩小查询范围后重试。",
+                                "The query ran too long and was stopped; narrow it and try "
+                                "again."),
+    "error.kind.ResultTooLarge": ("结果过大，未能返回。请缩小查询范围或使用数据下载。",
+                                  "The result is too large to return; narrow the query or use "
+                                  "the downloads."),
+    "error.kind.StoreError": ("数据存储暂时不可用，请稍后再试。",
+                              "The data store is not available at the moment; try again later."),
+    "error.kind.Forbidden": ("无权执行此操作。", "This action is not permitted."),
+    "error.kind.TooManyRequests": ("请求过于频繁，请稍后再试。",
+                                   "Too many requests; try again later."),
+    "error.kind.NotAcceptable": ("无法以所请求的格式提供。",
+                                 "The answer cannot be given in the format asked for."),
+    "error.kind.other": ("处理请求时出错。", "The request could not be completed."),
+    "error.detail_en": ("详情（英文）：", "Details: "),
+    "error.detail": ("详情：", "Details: "),
     "error.no_method": ("地址 {path} 不接受这种请求方法。", "{path} does not accept this method."),
     "footer.data": ("示例与生成数据均标注为合成数据（bpss:isSynthetic），非官方数据。",
                     "Sample and generated data are marked synthetic (bpss:isSynthetic) and are "

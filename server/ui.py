@@ -48,7 +48,14 @@ from bpss_kg.system_diff import edition_pair, label_book, report_sections
 from .compare_csv import PARTS, csvw_metadata, indicators_csv, items_csv
 from .context import context
 from .errors import status_for
-from .messages import PARAMETER_TYPES_ZH, message, parameter_help, place_label, unit_text
+from .messages import (
+    MESSAGES,
+    PARAMETER_TYPES_ZH,
+    message,
+    parameter_help,
+    place_label,
+    unit_text,
+)
 from .publish import base_url
 from .search_places import places, province_names
 
@@ -116,7 +123,14 @@ def _page() -> int:
 
 @blueprint.errorhandler(BpssError)
 def error_page(error: BpssError) -> tuple[str, int]:
-    return render_template("error.html", error=error), status_for(error)
+    """A page in the site frame: what went wrong in the page's language (by the kind of
+    error), then the library's own message, marked English when it is (most are)."""
+    kind = next((f"error.kind.{cls.__name__}" for cls in type(error).__mro__
+                 if f"error.kind.{cls.__name__}" in MESSAGES), "error.kind.other")
+    detail = str(error)
+    english = not any("\u4e00" <= ch <= "\u9fff" for ch in detail)
+    return render_template("error.html", error=message(kind, _lang()), detail=detail,
+                           detail_english=english), status_for(error)
 
 
 # Paths of the protocol and API endpoints: an unknown URL below them stays a plain answer.
