@@ -126,3 +126,33 @@ def test_generated_data_with_every_fault_is_consistent_under_hermit(tmp_path):
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
                                        ignore_unsupported_datatypes=True)
     assert list(world.inconsistent_classes()) == []
+
+
+def test_monitoring_records_scores_warnings_and_actions(generated):
+    """Every county's 2024 assessment and survey score three items; a county whose observation
+    is below its baseline (the planted fault) has a warning naming that indicator, threshold
+    and value, and the improvement action is asked for by it (by the assessment elsewhere)."""
+    _, manifest, quads = generated
+    by_subject: dict[str, dict[str, list]] = {}
+    for q in quads:
+        by_subject.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(
+            q.object)
+    scores = Counter(o[0].value.split("/process/")[1].split("/")[0]
+                     for s, props in by_subject.items() if (o := props.get(BPSS + "scoreOf")))
+    assert set(scores.values()) == {6} and len(scores) == manifest.counties
+    below = {f.county: f.focus for f in manifest.faults if f.fault == "below-baseline"}
+    assert below
+    for county, observation in below.items():
+        obs = by_subject[observation]
+        warnings = [s for s, props in by_subject.items()
+                    if f"/process/{county}/monitoring-warning/" in s]
+        assert len(warnings) == 1
+        warning = by_subject[warnings[0]]
+        assert warning[BPSS + "warningIndicator"] == obs[BPSS + "indicator"]
+        assert warning[BPSS + "warningValue"][0].value == obs[BPSS + "observedValue"][0].value
+        assert BPSS + "threshold" in warning and BPSS + "raisedOn" in warning
+        action = by_subject[f"https://w3id.org/bpss-kg/id/process/{county}/improvement/2025-1"]
+        assert action[BPSS + "requiredBy"][0].value == warnings[0]
+    warned = {s.split("/process/")[1].split("/")[0] for s in by_subject
+              if "/monitoring-warning/" in s}
+    assert warned == set(below)

@@ -5,7 +5,13 @@ codes and names of the MCA 2024 table (all 2,846 at N ≥ 2,846), in the shape o
 counties, plus the ontology and the national layer, as N-Quads or TriG. Faults of every kind in
 docs/faults.md are injected at a known rate and listed, with their focus nodes, in a manifest
 (``FILE.manifest.json``). Everything generated is flagged ``bpss:isSynthetic true`` with
-``dcterms:source <…/source/synthetic>``; invented titles say 合成.
+``dcterms:source <…/source/synthetic>``; invented titles say 合成. Each county also gets the
+monitoring records of issue 19: a 2024 effect assessment and satisfaction survey (period,
+method, sample size, respondent groups, scores for items 02, 06 and 10), a monitoring warning
+where an observation lies below its national baseline (the ``below-baseline`` fault: indicator,
+threshold, value, date), and one improvement action (整改) asked for by that warning or else by
+the assessment, open or closed; these records are complete, so they add no findings (the
+monitoring fault kinds are planted in the sample, data/sample/FAULTS-monitoring.md).
 
 Quads are streamed line by line (never one big in-memory graph), in a stable order: the same
 (N, seed) gives byte-identical output.
@@ -178,6 +184,49 @@ class _CountyWriter:
         if since is not None:
             self.add(row, BPSS.memberSince, _date(since))
         return row
+
+    def _monitoring_records(self, code: str, name: str, acts: dict[str, ox.NamedNode],
+                            low: tuple[str, float, float, str] | None) -> None:
+        """What the 2024 assessment and survey scored and found, the warning raised by an
+        observation below its baseline, and the improvement action (整改) asked for; all
+        synthetic, drawn from a generator of the county's own (the rest of the data does not
+        move when these change)."""
+        rng = random.Random(f"monitoring-{code}")
+        self.add(acts["assessment"], BPSS.finding, _zh("部分服务记录不完整（合成）"))
+        for group in ("老年人", "学生家长"):
+            self.add(acts["satisfaction-survey"], BPSS.respondentGroup, _zh(group))
+        for slug, act in acts.items():
+            for number in (2, 6, 10):  # items with indicators in this data
+                score = self.thing(ID[f"process/{code}/{slug}/2024/score-{number:02d}"],
+                                   BPSS.AssessmentScore)
+                self.add(score, BPSS.scoreOf, act)
+                self.add(score, BPSS.scoredItem, _b(ID[f"list/national-2023/item/{number:02d}"]))
+                self.add(score, BPSS.scoreValue, _typed(f"{rng.uniform(70, 98):.1f}", "decimal"))
+                self.add(score, BPSS.scoreScale, _typed("100", "decimal"))
+        asked_by = acts["assessment"]
+        if low is not None:
+            slug, baseline, value, year = low
+            warning = self.thing(ID[f"process/{code}/monitoring-warning/{year}"],
+                                 BPSS.MonitoringWarning)
+            self.labels(warning, f"{name}{year}年指标预警（合成）",
+                        f"{name} indicator warning {year} (synthetic)")
+            self.add(warning, BPSS.warningIndicator, _b(ID[f"indicator/{slug}"]))
+            self.add(warning, BPSS.threshold, _typed(f"{baseline:.1f}", "decimal"))
+            self.add(warning, BPSS.warningValue, _typed(f"{value:.1f}", "decimal"))
+            self.add(warning, BPSS.raisedOn, _date(f"{year}-12-15"))
+            asked_by = warning
+        action = self.thing(ID[f"process/{code}/improvement/2025-1"], BPSS.ImprovementAction)
+        self.labels(action, f"{name}整改措施（合成）", f"{name} improvement action (synthetic)")
+        self.add(action, BPSS.requiredBy, asked_by)
+        self.add(action, BPSS.actionText, _zh("补齐服务记录并按季度复核（合成）"))
+        self.add(action, BPSS.actionText, _en("Complete the service records and review them "
+                                              "quarterly (synthetic)"))
+        self.add(action, BPSS.dueDate, _date("2025-06-30"))
+        if rng.random() < 0.5:
+            self.add(action, BPSS.actionStatus, _action_status("closed"))
+            self.add(action, BPSS.closedOn, _date("2025-05-20"))
+        else:
+            self.add(action, BPSS.actionStatus, _action_status("open"))
 
     def build(self) -> list[ox.Quad]:
         code, name, fault, rng = self.code, self.row["name"], self.fault, self.rng
@@ -363,6 +412,7 @@ class _CountyWriter:
         self.add(dataset, QB + "structure", _b(BPSS.indicatorStructure))
         self.add(dataset, BPSS.forDivision, county)
         low_one = (rng.randrange(len(INDICATORS)), rng.randrange(len(YEARS)))
+        low: tuple[str, float, float, str] | None = None  # the observation below its baseline
         for i, indicator in enumerate(INDICATORS):
             slug, baseline, direction = indicator[0], indicator[4], indicator[5]
             for y, year in enumerate(YEARS):
@@ -381,6 +431,7 @@ class _CountyWriter:
                 self.add(obs, BPSS.observedValue, _typed(f"{value:.1f}", "decimal"))
                 if below:
                     self.mark(obs)
+                    low = (slug, baseline, value, year)
         # coordination agreement with a county of the same prefecture
         agreement = self.thing(ID[f"agreement/{code}/settlement-{self.partner}"],
                                BPSS.CoordinationAgreement)
@@ -433,9 +484,10 @@ class _CountyWriter:
                          _b(ID[f"concept/consultation-result/{result}"]))
         if fault == "drafting-incomplete":
             self.mark(drafting)
+        acts = {}
         for slug, cls in (("assessment", BPSS.EffectAssessment),
                           ("satisfaction-survey", BPSS.SatisfactionSurvey)):
-            act = self.thing(ID[f"process/{code}/{slug}/2024"], cls)
+            act = acts[slug] = self.thing(ID[f"process/{code}/{slug}/2024"], cls)
             self.labels(act, f"{name}{slug}（合成）", f"{name} {slug} (synthetic)")
             self.add(act, BPSS.evaluates, system)
             self.add(act, BPSS.performedBy, orgs["government"])
@@ -448,6 +500,7 @@ class _CountyWriter:
             self.add(act, BPSS.method, _zh(method))
             if survey:
                 self.add(act, BPSS.sampleSize, _typed(str(300 + int(code) % 700), "integer"))
+        self._monitoring_records(code, name, acts, low)
         # responsibility, targets and implementation (issue 17 points 2-4), all synthetic
         duty = self.thing(ID[f"responsibility/{code}/10"], BPSS.ResponsibilityAssignment)
         self.labels(duty, f"{name}第10项服务责任分工（合成）",
@@ -477,6 +530,10 @@ class _CountyWriter:
         self.add(implementation, BPSS.publicationChannel, _zh("政府网站"))
         self.add(implementation, BPSS.onNationalPlatform, TRUE)
         return self.quads
+
+
+def _action_status(slug: str) -> ox.NamedNode:
+    return _b(ID[f"concept/action-status/{slug}"])
 
 
 def _read_divisions(path: Path) -> list[dict[str, str]]:
