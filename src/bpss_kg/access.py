@@ -37,11 +37,10 @@ from pathlib import Path
 
 from . import resources
 from .errors import BadInput, BpssError, NotFound
-from .namespaces import GRAPH
+from .namespaces import COUNTY_PREFIX
 
 ACCESS_FILE = "access.sqlite"
 TOKEN_PREFIX = "bpss_"
-COUNTY_PREFIX = str(GRAPH["county/"])
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tokens (

@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from .access import Writer
 from .errors import NotFound
-from .namespaces import GRAPH
+from .namespaces import COUNTY_PREFIX, GRAPH
 from .store.base import Store
 from .store.changes import DEFAULT_GRAPH
 
@@ -49,7 +49,6 @@ EDITIONS_GRAPH = str(GRAPH["editions"])
 """Where each edition is described in the store (PROV, no triples of the data), so that SPARQL
 can ask which counties changed when; derived from ``editions.sqlite``."""
 SKIPPED_PREFIXES = (str(GRAPH["validation/"]), EDITIONS_GRAPH)
-COUNTY_PREFIX = str(GRAPH["county/"])
 _BPSS = "https://w3id.org/bpss-kg/def#"
 _PROV = "http://www.w3.org/ns/prov#"
 _DCT = "http://purl.org/dc/terms/"

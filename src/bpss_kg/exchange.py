@@ -28,12 +28,11 @@ import pyoxigraph as ox
 
 from .editions import EditionLog
 from .errors import BadInput, Location, NotFound
-from .namespaces import GRAPH, NATIONAL_GRAPH, SH
+from .namespaces import COUNTY_PREFIX, NATIONAL_GRAPH, SH
 from .store.base import Store
 from .store.remote import RemoteStore
 
 STATE_FILE = ".bpss-kg-push.json"
-COUNTY_PREFIX = str(GRAPH["county/"])
 
 
 def content_hash(triples: Iterable[ox.Triple]) -> str:

@@ -18,6 +18,8 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 NATIONAL_GRAPH = GRAPH["national"]
+COUNTY_PREFIX = str(GRAPH["county/"])  # a county's graph: COUNTY_PREFIX + division code
+VALIDATION_PREFIX = str(GRAPH["validation/"])  # a validation run's report graph
 
 PREFIXES: dict[str, str] = {
     "bpss": str(BPSS),

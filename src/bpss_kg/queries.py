@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -213,9 +214,18 @@ def parse_query_file(path: Path, *, require_titles: bool = True) -> LibraryQuery
 
 
 def library(directory: Path | None = None) -> dict[str, LibraryQuery]:
-    """Every library query by name, sorted."""
+    """Every library query by name, sorted. Parsed once per state of the folder (names, sizes
+    and modification times), so a request does not re-read every file."""
     folder = directory or resources.queries_dir()
-    return {p.stem: parse_query_file(p) for p in sorted(folder.glob("*.rq"))}
+    files = sorted(folder.glob("*.rq"))
+    state = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return dict(_parsed_library(folder, state))
+
+
+@lru_cache(maxsize=8)
+def _parsed_library(folder: Path, state: tuple[tuple[str, int, int], ...]
+                    ) -> tuple[tuple[str, LibraryQuery], ...]:
+    return tuple((Path(name).stem, parse_query_file(folder / name)) for name, _, _ in state)
 
 
 def library_query(name: str) -> LibraryQuery:

@@ -44,7 +44,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .background import CoalescingWorker
-from .namespaces import GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
+from .namespaces import COUNTY_PREFIX, NATIONAL_GRAPH, ONTOLOGY_GRAPH, VALIDATION_PREFIX
 from .processes import chunked_map
 from .queries import LibraryQuery, library, parse_query_file
 from .store import OxigraphStore, Store, Term
@@ -52,8 +52,6 @@ from .store.query_service import tsv_cell, tsv_text
 
 SUMMARY_FILE = "summaries.sqlite"
 SCHEMA = "2"  # part of the digest: a file of another layout is rebuilt
-COUNTY_PREFIX = str(GRAPH["county/"])
-VALIDATION_PREFIX = str(GRAPH["validation/"])
 SHARED_GRAPHS = (str(NATIONAL_GRAPH), str(ONTOLOGY_GRAPH))
 INLINE_REFRESH_MAX = 200  # changed counties refreshed on the spot; more: a full rebuild
 PARALLEL_FROM = 100  # counties; below this a full rebuild runs in this process

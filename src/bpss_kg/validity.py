@@ -41,7 +41,7 @@ from datetime import date
 import pyoxigraph as ox
 
 from .errors import BadInput, Location
-from .namespaces import GRAPH, ID
+from .namespaces import COUNTY_PREFIX, GRAPH, ID
 from .store.base import Store
 
 BPSS = "https://w3id.org/bpss-kg/def#"
@@ -52,7 +52,6 @@ WITHDRAWN, SUPERSEDED = ox.NamedNode(STATUS + "withdrawn"), ox.NamedNode(STATUS 
 STATUS_PREDICATE = ox.NamedNode(BPSS + "status")
 IN_SYSTEM = ox.NamedNode(BPSS + "inSystem")
 LEFT_OUT = (str(GRAPH["validation/"]), str(GRAPH["editions"]))
-COUNTY_PREFIX = str(GRAPH["county/"])
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 PREFIXES = (f"PREFIX bpss: <{BPSS}>\nPREFIX dcterms: <{DCT}>\n"
             "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n")

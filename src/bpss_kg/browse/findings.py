@@ -13,14 +13,13 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from ..namespaces import BPSS, GRAPH
+from ..namespaces import BPSS, GRAPH, VALIDATION_PREFIX
 from ..rdf_terms import term_from_nt
 from ..store.base import Store
 from ..validation.findings import Finding
 from ..validation.shapes import Shapes, load_shapes
 from .labels import LabelBook, last_segment, local_name, pick, value
 
-VALIDATION_PREFIX = str(GRAPH["validation/"])
 _NOT_RUNS = {str(GRAPH["validation/context"])}
 
 _RUN = """

@@ -24,7 +24,14 @@ from rdflib.namespace import XSD
 
 from ..errors import BadInput, NotFound
 from ..loading import national_sources, ontology_sources, source_for_file
-from ..namespaces import BPSS, GRAPH, NATIONAL_GRAPH, ONTOLOGY_GRAPH
+from ..namespaces import (
+    BPSS,
+    COUNTY_PREFIX,
+    GRAPH,
+    NATIONAL_GRAPH,
+    ONTOLOGY_GRAPH,
+    VALIDATION_PREFIX,
+)
 from ..processes import chunked_map
 from ..rdf_terms import ill_typed_literals, rdflib_graph
 from ..store import OxigraphStore, Store
@@ -42,8 +49,6 @@ SCOPE = f"{{ SELECT DISTINCT ?this WHERE {{ GRAPH {UNIT_TOKEN} {{ ?this ?scope_p
 SCOPE_SUBJECTS = f"SELECT DISTINCT ?this WHERE {{ GRAPH {UNIT_TOKEN} {{ ?this ?scope_p " \
                  "?scope_o } FILTER(isIRI(?this)) }"
 SCOPE_VALUES_MAX = 2_000  # subjects; a larger unit (the national layer) keeps the subquery
-COUNTY_PREFIX = str(GRAPH["county/"])
-VALIDATION_PREFIX = str(GRAPH["validation/"])
 KEEP_RUNS = 10
 PARALLEL_FROM = 40  # units; below this, starting worker processes costs more than it saves
 IN_MEMORY_FROM = 4  # units; below this, copying the shared layer costs more than it saves
