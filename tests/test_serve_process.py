@@ -174,6 +174,42 @@ def test_the_import_page_button_writes_with_a_county_token(served, tokens):
     assert _overview(served, "370503") == before
 
 
+def test_a_table_with_a_records_sheet_imports_its_records_through_serve(served):
+    """The county's exported XLSX with a warning and the action it asks for added to its
+    监测评估 sheet, committed through /api/import/commit: the records are in the store, the
+    ones already there too (the export listed them)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    status, _, xlsx = request("GET", served.url("/dumps/county-370503.xlsx"))
+    assert status == 200
+    book = load_workbook(io.BytesIO(xlsx))
+    sheet = book["监测评估"]
+    header = [c.value for c in sheet[2]]
+    existing = sheet.max_row - 2
+    assert existing >= 2  # the sample's assessment and survey of 河口区 at least
+    for values in ({"记录类型": "监测预警", "记录编号": "serve-1", "预警指标": "孕产妇系统管理率",
+                    "阈值": "85", "预警值": "84", "预警日期": "2026-01-05", "合成数据": "是"},
+                   {"记录类型": "整改措施", "记录编号": "serve-1", "整改内容": "核查建档",
+                    "提出依据": "https://w3id.org/bpss-kg/id/process/370503/monitoring-warning/"
+                    "serve-1", "整改期限": "2026-06-30", "整改状态": "未完成", "合成数据": "是"}):
+        row = sheet.max_row + 1
+        for key, value in values.items():
+            sheet.cell(row=row, column=header.index(key) + 1, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    body, content_type = encode_multipart({"county": "370503"}, {"file": ("t.xlsx",
+                                                                          out.getvalue())})
+    status, _, answer = request("POST", served.url("/api/import/commit"), body, {
+        "Content-Type": content_type, "Authorization": f"Bearer {ADMIN}"})
+    assert status == 200 and json.loads(answer)["imported"] is True, answer
+    assert sparql_ask(served.base, """PREFIX bpss: <https://w3id.org/bpss-kg/def#>
+        PREFIX p: <https://w3id.org/bpss-kg/id/process/370503/>
+        ASK { p:improvement\\/serve-1 bpss:requiredBy p:monitoring-warning\\/serve-1 .
+              p:assessment\\/2024 a bpss:EffectAssessment }""")
+
+
 # -- scoped tokens -------------------------------------------------------------------------------
 def test_a_county_token_writes_its_county_only_and_nothing_changes_otherwise(served, tokens):
     own = tokens["370502"]

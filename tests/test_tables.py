@@ -312,7 +312,7 @@ def test_template_has_headers_lists_from_the_ontology_and_instructions(tmp_path,
     out = tmp_path / "template.xlsx"
     assert runner.invoke(app, ["template", str(out)]).exit_code == 0
     book = load_workbook(out)
-    assert book.sheetnames == ["标准明细表", "指标", "说明"]
+    assert book.sheetnames == ["标准明细表", "指标", "监测评估", "说明"]
     sheet = book["标准明细表"]
     headers = [c.value for c in sheet[2]]
     assert headers[:8] == ["序号", "标准体系编号", "标准名称", "标准编号", "宜定级别", "实施日期",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..store.base import Store
-from .exporting import county_rows
+from .exporting import county_record_rows, county_rows
 from .importing import ImportPreview, commit_import, import_table, preview_import
 from .problems import Problem, TableProblems
 from .tablepart import table_part
@@ -14,7 +14,8 @@ __all__ = ["ImportPreview", "Problem", "TableProblems", "commit_import", "county
 
 
 def county_table_bytes(store: Store, county: str) -> bytes:
-    """A county's standard detail table and indicator values as an XLSX file."""
+    """A county's standard detail table, indicator values and monitoring records as an XLSX
+    file."""
     from ..errors import NotFound
     from .importing import check_county
 
@@ -23,4 +24,5 @@ def county_table_bytes(store: Store, county: str) -> bytes:
     if len(ref.current) == 0:
         raise NotFound(f"no graph for county {county} in the store")
     name = ref.county_name or county
-    return workbook_bytes(standards, indicators, f"{name}基本公共服务标准明细表")
+    return workbook_bytes(standards, indicators, f"{name}基本公共服务标准明细表",
+                          county_record_rows(store, county))

@@ -33,6 +33,8 @@ from .cells import (
 from .columns import (
     INDICATOR_HEADERS,
     INDICATOR_SHEET_NAMES,
+    RECORD_HEADERS,
+    RECORD_SHEET_NAMES,
     STANDARD_HEADERS,
     Column,
     normalise_header,
@@ -79,6 +81,9 @@ class Built:
     subsystems: set[URIRef] = field(default_factory=set)
     has_indicators: bool = False
     """False when no indicator sheet or file was given: the county's values are then kept."""
+    records: int = 0
+    has_records: bool = False
+    """False when the table has no 监测评估 sheet: the county's records are then kept."""
     minted_orgs: set[URIRef] = field(default_factory=set)
     rows: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Standard and observation IRI → (sheet, spreadsheet row) it was built from (for the
@@ -142,8 +147,8 @@ class _Row:
         where = self.header.columns.get(key)
         if where is not None:
             return where[1]
-        return next(c.header for c in (*STANDARD_HEADERS.values(), *INDICATOR_HEADERS.values())
-                    if c.key == key)
+        return next(c.header for c in (*STANDARD_HEADERS.values(), *INDICATOR_HEADERS.values(),
+                                       *RECORD_HEADERS.values()) if c.key == key)
 
     def problem(self, key: str, value: object, zh: str, en: str) -> None:
         self.failed = True
@@ -197,7 +202,10 @@ def build(sheets: list[Sheet], ref: Reference, indicator_sheets: list[Sheet] | N
     built = Built()
     standards_header = None
     indicator_header = None
-    candidates = [s for s in sheets if normalise_header(s.name) != normalise_header("说明")]
+    record_names = {normalise_header(n) for n in RECORD_SHEET_NAMES}
+    record_sheets = [s for s in sheets if normalise_header(s.name) in record_names]
+    candidates = [s for s in sheets if normalise_header(s.name) != normalise_header("说明")
+                  and s not in record_sheets]
     for sheet in candidates:
         if standards_header is None:
             standards_header = find_header(sheet, STANDARD_HEADERS, "title", built)
@@ -230,6 +238,23 @@ def build(sheets: list[Sheet], ref: Reference, indicator_sheets: list[Sheet] | N
     if indicator_header is not None and _require_columns(indicator_header, INDICATOR_HEADERS,
                                                          built):
         _build_observations(indicator_header, ref, built)
+    from .records import build_records
+
+    for sheet in record_sheets[:1]:
+        header = find_header(sheet, RECORD_HEADERS, "record_type", built)
+        if header is None:
+            built.problems.append(Problem(sheet.name, None, None, None,
+                                          "找不到监测评估表头行（应含 记录类型、记录编号 列）",
+                                          "no records header row (记录类型, 记录编号)"))
+        elif _require_columns(header, RECORD_HEADERS, built):
+            # a sheet without a record (the template's) keeps the stored records
+            built.has_records = any(not _is_blank(cells, header)
+                                    for cells in sheet.rows[header.row:])
+            build_records(header, ref, built)
+    for sheet in record_sheets[1:]:
+        built.problems.append(Problem(sheet.name, None, None, None,
+                                      f"监测评估记录只能在一张工作表中（已读“{record_sheets[0].name}”）",
+                                      f"records go in one sheet (read {record_sheets[0].name!r})"))
     return built
 
 

@@ -71,10 +71,40 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     Column("synthetic", "合成数据", "synthetic", ("是否合成数据", "合成示例")),
 )
 
+RECORD_COLUMNS: tuple[Column, ...] = (
+    Column("row_no", "序号", "No."),
+    Column("record_type", "记录类型", "record type", ("记录类别",), required=True),
+    Column("record_id", "记录编号", "record id", ("记录标识",), required=True),
+    Column("record_name", "记录名称", "record name", ("记录标题",)),
+    Column("record_date", "记录日期", "date", ("评估日期", "调查日期", "填报日期")),
+    Column("period_start", "开始日期", "period start", ("周期开始", "起始日期")),
+    Column("period_end", "结束日期", "period end", ("周期结束", "截止日期")),
+    Column("method", "方法", "method", ("评估方法", "调查方法", "评价方法")),
+    Column("sample_size", "样本量", "sample size", ("样本数", "有效样本量")),
+    Column("groups", "调查对象", "respondent groups", ("受访群体", "调查群体")),
+    Column("scores", "评分", "scores", ("各项目得分", "项目得分")),
+    Column("scale", "满分", "scale", ("总分",)),
+    Column("finding", "发现问题", "findings", ("主要问题", "评估结论")),
+    Column("indicator", "预警指标", "warning indicator", ("监测指标",)),
+    Column("threshold", "阈值", "threshold", ("预警阈值",)),
+    Column("warning_value", "预警值", "value", ("监测值", "触发值")),
+    Column("raised_on", "预警日期", "raised on", ("触发日期",)),
+    Column("action_text", "整改内容", "action", ("整改措施内容", "改进措施")),
+    Column("required_by", "提出依据", "required by", ("整改依据", "依据记录")),
+    Column("due_date", "整改期限", "due date", ("完成期限",)),
+    Column("action_status", "整改状态", "status", ("完成情况",)),
+    Column("closed_on", "完成日期", "closed on", ("整改完成日期",)),
+    Column("source", "来源", "source", ("数据来源",)),
+    Column("synthetic", "合成数据", "synthetic", ("是否合成数据", "合成示例")),
+)
+"""The sheet of monitoring and improvement records (监测评估; issue 19), one row per record."""
+
 STANDARDS_SHEET = "标准明细表"
 INDICATORS_SHEET = "指标"
 INSTRUCTIONS_SHEET = "说明"
 INDICATOR_SHEET_NAMES = ("指标", "指标数据", "服务指标", "indicators")
+RECORDS_SHEET = "监测评估"
+RECORD_SHEET_NAMES = ("监测评估", "监测改进", "评估与整改", "监测评估记录", "records")
 
 _PUNCTUATION = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "[": "(", "]": ")",
                               "：": ":", "，": ",", "；": ";", "、": ",", "　": " "})
@@ -103,3 +133,4 @@ def header_index(columns: tuple[Column, ...]) -> dict[str, Column]:
 
 STANDARD_HEADERS = header_index(STANDARD_COLUMNS)
 INDICATOR_HEADERS = header_index(INDICATOR_COLUMNS)
+RECORD_HEADERS = header_index(RECORD_COLUMNS)

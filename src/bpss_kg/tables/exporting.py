@@ -175,3 +175,77 @@ def _number_cell(value: object) -> object:
         return lexical
     return as_float if Decimal(repr(as_float)) == Decimal(lexical) else lexical
 
+
+def county_record_rows(store: Store, county: str) -> list[Row]:
+    """Rows of the 监测评估 sheet for one county (the records the sheet carries)."""
+    from .tablepart import records_part
+
+    ref = reference_for(store, county)
+    return record_rows(records_part(ref.current, county), county, ref)
+
+
+def record_rows(part: Graph, county: str, ref: Reference) -> list[Row]:
+    from .records import KINDS, record_id_of
+
+    kinds = {k.cls: k for k in KINDS}
+    records = {r: kinds[c] for c in kinds for r in part.subjects(RDF.type, c)}
+    ids = {r: record_id_of(county, r, k.cls) or "" for r, k in records.items()}
+    taken: dict[str, int] = {}
+    for record_id in ids.values():
+        taken[record_id] = taken.get(record_id, 0) + 1
+    rows = []
+    for record, kind in records.items():
+        def one(p: URIRef, record: URIRef = record) -> object:
+            return part.value(record, p)
+
+        def zh(p: URIRef, record: URIRef = record) -> str:
+            return _joined(sorted(str(o) for o in part.objects(record, p)
+                                  if isinstance(o, Literal) and o.language == "zh"))
+
+        scores, scales = [], set()
+        for score in part.subjects(BPSS.scoreOf, record):
+            item = part.value(score, BPSS.scoredItem)
+            national = _NATIONAL_ITEM.match(str(item))
+            scores.append((national.group(1) if national else str(item),
+                           str(part.value(score, BPSS.scoreValue))))
+            scales.add(str(part.value(score, BPSS.scoreScale) or "100"))
+        asked = one(BPSS.requiredBy)
+        asked_text = str(asked or "")
+        if asked in ids and ids[asked] and taken[ids[asked]] == 1:
+            asked_text = ids[asked]
+        indicator = one(BPSS.warningIndicator)
+        indicator_name = ref.label(indicator) if indicator is not None else None
+        if indicator is not None and (indicator_name is None
+                                      or len(ref.find("indicator", indicator_name)) != 1):
+            indicator_name = str(indicator)
+        status = one(BPSS.actionStatus)
+        synthetic = one(BPSS.isSynthetic)
+        size = one(BPSS.sampleSize)
+        rows.append({
+            "record_type": kind.zh, "record_id": ids[record], "record_name": zh(RDFS.label),
+            "record_date": _date(part, record, DCTERMS.date),
+            "period_start": _date(part, record, BPSS.periodStart),
+            "period_end": _date(part, record, BPSS.periodEnd),
+            "method": zh(BPSS.method), "finding": zh(BPSS.finding),
+            "sample_size": int(str(size)) if size is not None else "",
+            "groups": _joined(sorted(str(o) for o in part.objects(record, BPSS.respondentGroup)
+                                     if isinstance(o, Literal) and o.language == "zh")),
+            "scores": "；".join(f"{i}:{v}" for i, v in sorted(scores)),
+            "scale": next(iter(scales)) if len(scales) == 1 and scales != {"100"} else "",
+            "indicator": indicator_name or "",
+            "threshold": _number_cell(one(BPSS.threshold)),
+            "warning_value": _number_cell(one(BPSS.warningValue)),
+            "raised_on": _date(part, record, BPSS.raisedOn),
+            "action_text": zh(BPSS.actionText), "required_by": asked_text,
+            "due_date": _date(part, record, BPSS.dueDate),
+            "action_status": {"open": "未完成", "closed": "已完成"}.get(
+                str(status).rsplit("/", 1)[-1], str(status)) if status is not None else "",
+            "closed_on": _date(part, record, BPSS.closedOn),
+            "source": _joined(sorted(_source_text(o)
+                                     for o in part.objects(record, DCTERMS.source))),
+            "synthetic": "" if synthetic is None else ("是" if synthetic.toPython() else "否"),
+        })
+    rows.sort(key=lambda r: (str(r["record_type"]), str(r["record_id"])))
+    for position, row in enumerate(rows, start=1):
+        row["row_no"] = position
+    return rows

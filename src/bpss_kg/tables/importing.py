@@ -20,7 +20,7 @@ from .building import build
 from .problems import Problem, TableProblems
 from .reading import read_sheets
 from .reference import oxigraph_triples, reference_for
-from .tablepart import merge, observations_part
+from .tablepart import merge, observations_part, records_part
 
 
 @dataclass
@@ -35,6 +35,7 @@ class ImportPreview:
     """The part of it that comes from the table."""
     standards: int = 0
     observations: int = 0
+    records: int = 0
     triples_before: int = 0
     rows: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Standard and observation IRI → (sheet, row) of the table it came from (not stored)."""
@@ -50,6 +51,7 @@ class ImportPreview:
     def summary(self) -> dict[str, object]:
         return {"county": self.county, "graph": self.graph_iri, "file": self.filename,
                 "ok": self.ok, "standards": self.standards, "observations": self.observations,
+                "records": self.records,
                 "triples": len(self.graph), "triples_from_table": len(self.table),
                 "triples_before": self.triples_before}
 
@@ -87,10 +89,13 @@ def preview_import(store: Store, file_bytes: bytes, filename: str, county: str, 
         return preview
     preview.table = built.graph
     if not built.has_indicators:
-        preview.table = built.graph + observations_part(ref.current)
+        preview.table = preview.table + observations_part(ref.current)
+    if not built.has_records:
+        preview.table = preview.table + records_part(ref.current, county)
     preview.graph = merge(ref.current, preview.table, county, ref.county_name)
     preview.standards = built.standards
     preview.observations = built.observations
+    preview.records = built.records
     return preview
 
 

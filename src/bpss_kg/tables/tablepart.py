@@ -20,9 +20,13 @@ an XLSX export reads:
 - organisations the import created for issuers named but not found (``org/{code}/issuer-…``);
 - the indicator observations (type, ``qb:dataSet``, ``indicator``, ``observedValue``,
   ``refArea``, ``refYear``, ``dcterms:source``, ``isSynthetic``) and their dataset's type,
-  structure and ``forDivision``.
+  structure and ``forDivision``;
+- the monitoring and improvement records of the 监测评估 sheet (effect assessments,
+  satisfaction surveys, monitoring warnings, improvement actions: ``RECORD_PREDICATES``, their
+  Chinese texts only) and their ``bpss:AssessmentScore`` nodes. An import without that sheet
+  keeps the county's records as they are.
 
-Everything else is **not carried**: process records (proposal, drafting, evaluation…),
+Everything else is **not carried**: other process records (proposal, drafting, inspection…),
 coordination agreements, organisations described in the county graph, the local list and its
 items, ``declaresItem`` and coverage justifications, ``servesPrinciple``, labels of the system,
 sub-systems and dataset, English comments. An import keeps all of that as it is in the store
@@ -51,6 +55,23 @@ OBSERVATION_PREDICATES = frozenset({
     RDF.type, QB.dataSet, BPSS.indicator, BPSS.observedValue, BPSS.refArea, BPSS.refYear,
     DCTERMS.source, BPSS.isSynthetic,
 })
+
+
+RECORD_PREDICATES = frozenset({
+    RDF.type, RDFS.label, DCTERMS.date, BPSS.evaluates, BPSS.periodStart, BPSS.periodEnd,
+    BPSS.method, BPSS.finding, BPSS.sampleSize, BPSS.respondentGroup, BPSS.warningIndicator,
+    BPSS.threshold, BPSS.warningValue, BPSS.raisedOn, BPSS.actionText, BPSS.requiredBy,
+    BPSS.dueDate, BPSS.actionStatus, BPSS.closedOn, DCTERMS.source, BPSS.isSynthetic,
+})
+"""Of a monitoring record, what the 监测评估 sheet carries (language-tagged values: @zh only)."""
+SCORE_PREDICATES = frozenset({
+    RDF.type, BPSS.scoreOf, BPSS.scoredItem, BPSS.scoreValue, BPSS.scoreScale, DCTERMS.source,
+    BPSS.isSynthetic,
+})
+
+
+def _carried_literal(o: object) -> bool:
+    return not isinstance(o, Literal) or o.language in (None, "zh")
 
 
 def minted_org_prefix(code: str) -> str:
@@ -112,6 +133,29 @@ def table_part(graph: Graph, code: str) -> Graph:
                 if isinstance(label, Literal) and label.language == "zh":
                     part.add((org, RDFS.label, label))
     part += observations_part(graph)
+    part += records_part(graph, code)
+    return part
+
+
+def records_part(graph: Graph, code: str) -> Graph:
+    """The monitoring and improvement records, as far as the 监测评估 sheet carries them, and
+    their scores: those whose IRI the sheet gives (``process/{code}/{kind}/{id}``); a record
+    with another IRI is not carried."""
+    from .records import RECORD_CLASSES, record_id_of
+
+    part = Graph()
+    records = {s for cls in RECORD_CLASSES for s in graph.subjects(RDF.type, cls)
+               if record_id_of(code, s, cls) is not None}
+    for record in records:
+        for p, o in graph.predicate_objects(record):
+            if p in RECORD_PREDICATES and (p != RDF.type or o in RECORD_CLASSES) \
+                    and _carried_literal(o):
+                part.add((record, p, o))
+    for score in set(graph.subjects(BPSS.scoreOf, None)):
+        if graph.value(score, BPSS.scoreOf) in records:
+            for p, o in graph.predicate_objects(score):
+                if p in SCORE_PREDICATES:
+                    part.add((score, p, o))
     return part
 
 

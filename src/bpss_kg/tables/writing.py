@@ -2,7 +2,8 @@
 
 Sheet 标准明细表: a title row, the header row (GB/T 13016 columns first, then bpss-kg's), data;
 drop-down lists for 子体系, 标准类别, 状态, 宜定级别 and 合成数据 (labels from the ontology).
-Sheet 指标: indicator values. Sheet 说明: instructions in Chinese and English.
+Sheet 指标: indicator values. Sheet 监测评估: assessments, surveys, warnings and improvement
+actions (tables/records.py). Sheet 说明: instructions in Chinese and English.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from .columns import (
     INDICATOR_COLUMNS,
     INDICATORS_SHEET,
     INSTRUCTIONS_SHEET,
+    RECORD_COLUMNS,
+    RECORDS_SHEET,
     STANDARD_COLUMNS,
     STANDARDS_SHEET,
     Column,
@@ -80,13 +83,14 @@ def _write_rows(sheet: Worksheet, columns: tuple[Column, ...], rows: list[dict[s
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
             elif column.key in ("number", "system_number", "supersedes", "references",
-                                "items"):
+                                "items", "record_id", "scores", "required_by"):
                 cell.number_format = "@"
 
 
 def workbook_bytes(standards: list[dict[str, object]] | None = None,
                    indicators: list[dict[str, object]] | None = None,
-                   title: str = "基本公共服务标准明细表") -> bytes:
+                   title: str = "基本公共服务标准明细表",
+                   records: list[dict[str, object]] | None = None) -> bytes:
     """The XLSX file: empty lists give the blank template."""
     vocab = vocabulary()
     book = Workbook()
@@ -114,6 +118,18 @@ def workbook_bytes(standards: list[dict[str, object]] | None = None,
     _validation(values, INDICATOR_COLUMNS, "synthetic", ["是", "否"], True,
                 "合成（示例）数据填“是” / 是 for synthetic sample data")
     _write_rows(values, INDICATOR_COLUMNS, indicators or [])
+
+    kept = book.create_sheet(RECORDS_SHEET)
+    _header(kept, RECORD_COLUMNS, "监测评估记录 / monitoring and improvement records",
+            len(RECORD_COLUMNS))
+    _validation(kept, RECORD_COLUMNS, "record_type", ["效果评估", "满意度调查", "监测预警",
+                                                      "整改措施"], True,
+                "记录类型 / record type")
+    _validation(kept, RECORD_COLUMNS, "action_status", ["未完成", "已完成"], True,
+                "整改措施的状态 / status of an improvement action")
+    _validation(kept, RECORD_COLUMNS, "synthetic", ["是", "否"], True,
+                "合成（示例）数据填“是” / 是 for synthetic sample data")
+    _write_rows(kept, RECORD_COLUMNS, records or [])
 
     notes = book.create_sheet(INSTRUCTIONS_SHEET)
     _instructions(notes)
@@ -170,6 +186,23 @@ def _instructions(sheet: Worksheet) -> None:
          "Source: a source id (e.g. synthetic); 合成数据: 是 for sample or synthetic data."),
         ("“指标”工作表：指标名称、年度、数值、单位，每行一个县域指标值。",
          "Sheet 指标: indicator name, year, value, unit — one county value per row."),
+        ("“监测评估”工作表（可不填）：每行一条记录，记录类型为 效果评估、满意度调查、"
+         "监测预警 或 整改措施，记录编号（如 2024）在同一类型内唯一。"
+         "评估与调查填开始日期、结束日期、方法、评分（项目编号:得分，多项用“；”分隔，"
+         "满分默认 100）；调查另填样本量与调查对象；"
+         "预警填预警指标、阈值、预警值、预警日期；"
+         "整改措施填整改内容、提出依据（本表中评估、调查或预警的记录编号）、"
+         "整改期限、整改状态（未完成或已完成）和完成日期。"
+         "填了此表，则本县的这些记录以此表为准；不含此表或此表为空的导入保留已有记录。",
+         "Sheet 监测评估 (optional): one record per row, of type 效果评估 (effect assessment), "
+         "满意度调查 (satisfaction survey), 监测预警 (monitoring warning) or 整改措施 "
+         "(improvement action), with an id (e.g. 2024) unique within its type. Assessments and "
+         "surveys: period, method, scores (item:score separated by ；, out of 100 unless 满分 "
+         "says otherwise); surveys also sample size and respondent groups; warnings: indicator, "
+         "threshold, value, date; actions: what is to be done, the id of the assessment, survey "
+         "or warning that asked for it, due date, status (未完成 open / 已完成 closed) and the "
+         "date closed. With this sheet, the county's records are those of the sheet; an import "
+         "without it, or with it empty, keeps the records already stored."),
         ("导入时检查每个单元格；有任何错误则不导入任何内容，并列出工作表、行、列、值和原因。",
          "Every cell is checked on import; with any error nothing is imported and each "
          "problem is listed by sheet, row, column, value and reason."),
