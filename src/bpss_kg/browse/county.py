@@ -38,25 +38,27 @@ SELECT ?scheme ?sub ?kind ?clause ?of ?label WHERE {
   UNION { ?kind skos:prefLabel ?label BIND(?kind AS ?of) }
 } LIMIT 1000
 """
+# One UNION branch per fact, each DISTINCT: a national standard that county tables describe
+# again is held in thousands of graphs, and Oxigraph's union default graph matches each copy
+# (oxigraph#1919), so OPTIONALs side by side would join copies with copies (2,846³ rows for one
+# standard at national scale: seconds per dashboard, and rows lost to the LIMIT).
 _STANDARDS = """
 PREFIX bpss: <https://w3id.org/bpss-kg/def#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?county ?standard ?number ?systemNumber ?kind ?status ?of ?label WHERE {
+SELECT DISTINCT ?county ?standard ?key ?value ?of ?label WHERE {
   ?system a bpss:CountyStandardSystem ; bpss:forDivision ?county .
   ?standard bpss:inSystem ?system .
-  OPTIONAL { ?standard bpss:standardNumber ?number }
-  OPTIONAL { ?entry bpss:memberOf ?system ; bpss:memberStandard ?standard ;
-                    bpss:systemNumber ?systemNumber }
-  OPTIONAL { ?kindEntry bpss:memberOf ?system ; bpss:memberStandard ?standard ;
-                        bpss:standardKind ?kind }
-  OPTIONAL { ?standard bpss:status ?status }
-  OPTIONAL {
-    { ?standard dcterms:title ?label BIND(?standard AS ?of) }
-    UNION { ?standard bpss:status ?of . ?of skos:prefLabel ?label }
-  }
-} LIMIT 5000
+  { ?standard bpss:inSystem ?system BIND("standard" AS ?key) }
+  UNION { ?standard bpss:standardNumber ?value BIND("number" AS ?key) }
+  UNION { ?entry bpss:memberOf ?system ; bpss:memberStandard ?standard ;
+                 bpss:systemNumber ?value BIND("systemNumber" AS ?key) }
+  UNION { ?kindEntry bpss:memberOf ?system ; bpss:memberStandard ?standard ;
+                     bpss:standardKind ?value BIND("kind" AS ?key) }
+  UNION { ?standard bpss:status ?value BIND("status" AS ?key) }
+  UNION { ?standard dcterms:title ?label BIND(?standard AS ?of) BIND("label" AS ?key) }
+  UNION { ?standard bpss:status ?of . ?of skos:prefLabel ?label BIND("label" AS ?key) }
+} LIMIT 100000
 """
 _ITEMS = """
 PREFIX bpss: <https://w3id.org/bpss-kg/def#>
@@ -284,12 +286,14 @@ def _system_tree(store: Store, county: ox.NamedNode, lang: str
         kinds[sol["kind"].value] = (sol["sub"].value, value(sol["clause"]) or "")
         labels.add(sol["of"].value, sol["label"])
     facts: dict[str, dict[str, str]] = {}
-    for sol in store.query(_STANDARDS, bindings={"county": county}):
-        iri = sol["standard"].value
-        fact = facts.setdefault(iri, {})
-        for key in ("number", "systemNumber", "kind", "status"):
-            if sol[key] is not None:
-                fact.setdefault(key, sol[key].value)
+    rows = sorted(store.query(_STANDARDS, bindings={"county": county}),
+                  key=lambda sol: (sol["standard"].value, sol["key"].value,
+                                   value(sol["value"]) or ""))  # first value per fact: stable
+    for sol in rows:
+        fact = facts.setdefault(sol["standard"].value, {})
+        key = sol["key"].value
+        if key in ("number", "systemNumber", "kind", "status") and sol["value"] is not None:
+            fact.setdefault(key, sol["value"].value)
         if sol["of"] is not None:
             labels.add(sol["of"].value, sol["label"])
     subsystems: dict[str, SubSystemNode] = {}
