@@ -210,27 +210,37 @@ def resource_rdf(store: Store, iri: ox.NamedNode, fmt: str, context_url: str | N
 
 # A standard's neighbourhood: what it supersedes and what replaces it, the standards it cites
 # and those citing it, the service items it implements and the systems it belongs to.
-_NEIGHBOURHOOD = """
+_NEIGHBOUR_PATTERNS = (  # (relation, pattern binding ?other from the standard ?s)
+    ("supersedes", "?s bpss:supersedes ?other"),
+    ("replacedBy", "?other bpss:supersedes ?s"),
+    ("replacedBy", "?s bpss:replacedBy ?other"),
+    ("references", "?s bpss:normativeReference ?other"),
+    ("referencedBy", "?other bpss:normativeReference ?s"),
+    ("implements", "?s bpss:implementsItem ?other"),
+    ("inSystem", "?s bpss:inSystem ?other"),
+)
+_NEIGHBOURS = """
+PREFIX bpss: <https://w3id.org/bpss-kg/def#>
+SELECT DISTINCT ?s ?other WHERE { %(pattern)s FILTER(isIRI(?other)) } LIMIT %(limit)d
+"""
+_NEIGHBOUR_NAMES = """
 PREFIX bpss: <https://w3id.org/bpss-kg/def#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?s ?relation ?other ?label ?number WHERE {
-  { ?s bpss:supersedes ?other BIND("supersedes" AS ?relation) }
-  UNION { ?other bpss:supersedes ?s BIND("replacedBy" AS ?relation) }
-  UNION { ?s bpss:replacedBy ?other BIND("replacedBy" AS ?relation) }
-  UNION { ?s bpss:normativeReference ?other BIND("references" AS ?relation) }
-  UNION { ?other bpss:normativeReference ?s BIND("referencedBy" AS ?relation) }
-  UNION { ?s bpss:implementsItem ?other BIND("implements" AS ?relation) }
-  UNION { ?s bpss:inSystem ?other BIND("inSystem" AS ?relation) }
-  FILTER(isIRI(?other))
+SELECT DISTINCT ?other ?label ?number WHERE {
+  VALUES ?other { %(others)s }
   OPTIONAL { ?other rdfs:label|dcterms:title|skos:prefLabel ?label }
   OPTIONAL { ?other bpss:standardNumber|bpss:itemNumber ?number }
 }
 """
+# Each relation is asked on its own, at most NEIGHBOURS_ASKED neighbours each, and only those
+# are named: GB/T 43507 at N = 2,846 is referenced by 81,329 standards and held by 2,846 systems,
+# and one query naming every neighbour took 11.6 s (168,350 rows) for a page that shows 60.
 NEIGHBOUR_RELATIONS = ("supersedes", "replacedBy", "references", "referencedBy", "implements",
                        "inSystem")
 MAX_NEIGHBOURS = 60
+NEIGHBOURS_ASKED = 500  # per relation, in the store's order; the page shows the first 60 by name
 
 
 @dataclass(frozen=True)
@@ -247,12 +257,17 @@ def standard_neighbourhood(store: Store, iri: ox.NamedNode, lang: str) -> list[N
     labels = LabelBook()
     numbers: dict[str, str] = {}
     relations: dict[tuple[str, str], None] = {}
-    for sol in store.query(_NEIGHBOURHOOD, bindings={"s": iri}):
-        other = sol["other"].value
-        relations[(other, sol["relation"].value)] = None
-        labels.add(other, sol["label"])
-        if sol["number"] is not None:
-            numbers.setdefault(other, sol["number"].value)
+    for relation, pattern in _NEIGHBOUR_PATTERNS:
+        for sol in store.query(_NEIGHBOURS % {"pattern": pattern, "limit": NEIGHBOURS_ASKED},
+                               bindings={"s": iri}):
+            relations[(sol["other"].value, relation)] = None
+    others = sorted({other for other, _ in relations})
+    if others:  # IRIs the store gave, written as N-Triples terms (not user text)
+        terms = " ".join(str(ox.NamedNode(other)) for other in others)
+        for sol in store.query(_NEIGHBOUR_NAMES % {"others": terms}):
+            labels.add(sol["other"].value, sol["label"])
+            if sol["number"] is not None:
+                numbers.setdefault(sol["other"].value, sol["number"].value)
     out = []
     for other, relation in relations:
         label = labels.get(other, lang)
