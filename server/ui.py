@@ -123,14 +123,17 @@ def _page() -> int:
 
 @blueprint.errorhandler(BpssError)
 def error_page(error: BpssError) -> tuple[str, int]:
-    """A page in the site frame: what went wrong in the page's language (by the kind of
-    error), then the library's own message, marked English when it is (most are)."""
+    """A page in the site frame. The message as it is when it is in the page's language (the
+    UI's own messages are; library messages are English); on a Chinese page an English
+    library message comes after what went wrong in Chinese (by the kind of error), marked as
+    English."""
+    detail = str(error)
+    if _lang() == "en" or any("\u4e00" <= ch <= "\u9fff" for ch in detail):
+        return render_template("error.html", error=detail), status_for(error)
     kind = next((f"error.kind.{cls.__name__}" for cls in type(error).__mro__
                  if f"error.kind.{cls.__name__}" in MESSAGES), "error.kind.other")
-    detail = str(error)
-    english = not any("\u4e00" <= ch <= "\u9fff" for ch in detail)
-    return render_template("error.html", error=message(kind, _lang()), detail=detail,
-                           detail_english=english), status_for(error)
+    return render_template("error.html", error=message(kind, "zh"), detail=detail,
+                           detail_english=True), status_for(error)
 
 
 # Paths of the protocol and API endpoints: an unknown URL below them stays a plain answer.
