@@ -39,6 +39,8 @@ SHOTS = [  # file, path, full page
     ("standard-neighbourhood.png", "/id/standard/DB37-T-4604-2022", False),
     ("county-dashboard-390-en.png", "/county/370502?lang=en", True, 390),
     ("error-page.png", "/search?q=%E6%B5%B7&page=x", False),
+    ("error-page-en.png", "/search?q=%E6%B5%B7&page=x&lang=en", False),
+    ("standard-neighbourhood-en.png", "/id/standard/DB37-T-4604-2022?lang=en", False),
 ]
 TABLE = ROOT / "tests" / "data" / "tables" / "good-utf8.csv"
 

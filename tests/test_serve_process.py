@@ -665,6 +665,10 @@ def test_issue20_pages_and_data_sharing_through_serve(served):
         assert status == 400 and summary in text, text
         assert "page must be a number, not 'x'" in text
         assert ("详情" in text) is (lang == "zh")
+    # a standard's page with its neighbourhood (asked per relation, then named)
+    status, _, page = request("GET", served.url("/id/standard/GB-T-43507-2023"),
+                              headers={"Accept": browser})
+    assert status == 200 and "GB/T 13016—2018" in page.decode()
     status, _, catalog = request("GET", served.url("/catalog"), headers={"Accept": "text/turtle"})
     _, _, dump = request("GET", served.url("/dumps/national.ttl"))
     dcat = Namespace("http://www.w3.org/ns/dcat#")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -190,9 +191,7 @@ def record_rows(part: Graph, county: str, ref: Reference) -> list[Row]:
     kinds = {k.cls: k for k in KINDS}
     records = {r: kinds[c] for c in kinds for r in part.subjects(RDF.type, c)}
     ids = {r: record_id_of(county, r, k.cls) or "" for r, k in records.items()}
-    taken: dict[str, int] = {}
-    for record_id in ids.values():
-        taken[record_id] = taken.get(record_id, 0) + 1
+    taken = Counter(ids.values())
     rows = []
     for record, kind in records.items():
         def one(p: URIRef, record: URIRef = record) -> object:

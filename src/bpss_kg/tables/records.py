@@ -20,8 +20,18 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from ..namespaces import BPSS, ID, county_system
-from .building import Built, _Header, _indicator, _is_blank, _item, _Row, _sources
-from .cells import CellError, a_date, a_decimal, canonical_decimal, loose, split_list, text, yes_no
+from .building import _IRI, Built, _Header, _indicator, _is_blank, _item, _Row, _sources
+from .cells import (
+    CellError,
+    a_date,
+    a_decimal,
+    canonical_decimal,
+    is_empty,
+    loose,
+    split_list,
+    text,
+    yes_no,
+)
 from .reference import Reference
 
 
@@ -121,7 +131,7 @@ def build_records(header: _Header, ref: Reference, built: Built) -> None:
         record_id = row.parse("record_id", _record_id) if row.required("record_id") else None
         if kind is not None:
             for key in sorted(_TYPE_COLUMNS - kind.columns):
-                if not _empty(row.raw(key)):
+                if not is_empty(row.raw(key)):
                     row.problem(key, row.raw(key), f"此列不适用于{kind.zh}记录",
                                 f"this column does not apply to a {kind.en}")
         sources = _sources(row)
@@ -136,7 +146,7 @@ def build_records(header: _Header, ref: Reference, built: Built) -> None:
         seen[record] = number
         by_id.setdefault(record_id, []).append(record)
         triples = _row_triples(row, kind, record, ref)
-        if kind.cls == BPSS.ImprovementAction and not _empty(row.raw("required_by")):
+        if kind.cls == BPSS.ImprovementAction and not is_empty(row.raw("required_by")):
             asks.append((row, record, text(row.raw("required_by"))))
         if row.failed:
             continue
@@ -161,12 +171,8 @@ def build_records(header: _Header, ref: Reference, built: Built) -> None:
     built.records = len(seen)
 
 
-def _empty(value: object) -> bool:
-    return text(value) == "" or loose(text(value)) in ("无", "—", "/", "-")
-
-
 def _asked_by(cell: str, by_id: dict[str, list[URIRef]], action: URIRef) -> list[URIRef]:
-    if re.match(r"^https?://\S+$", cell):
+    if _IRI.match(cell):
         return [URIRef(cell)]
     return [r for r in by_id.get(cell, []) if r != action]
 
@@ -185,7 +191,7 @@ def _row_triples(row: _Row, kind: RecordKind, record: URIRef, ref: Reference
 
     def zh(key: str, predicate: URIRef) -> None:
         value = text(row.raw(key))
-        if not _empty(value):
+        if not is_empty(value):
             out.append((record, predicate, Literal(value, lang="zh")))
 
     def decimal(key: str, predicate: URIRef) -> Decimal | None:
@@ -210,7 +216,7 @@ def _row_triples(row: _Row, kind: RecordKind, record: URIRef, ref: Reference
             out.append((record, BPSS.respondentGroup, Literal(group, lang="zh")))
         out += _scores(row, record, ref)
     elif kind.cls == BPSS.MonitoringWarning:
-        if not _empty(row.raw("indicator")):
+        if not is_empty(row.raw("indicator")):
             indicator = _indicator(row, ref)
             if indicator is not None:
                 out.append((record, BPSS.warningIndicator, indicator))

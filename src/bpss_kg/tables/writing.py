@@ -72,6 +72,11 @@ def _validation(sheet: Worksheet, columns: tuple[Column, ...], key: str, values:
     rule.add(f"{letter}3:{letter}{DATA_ROWS + 2}")
 
 
+def _synthetic_list(sheet: Worksheet, columns: tuple[Column, ...]) -> None:
+    _validation(sheet, columns, "synthetic", ["是", "否"], True,
+                "合成（示例）数据填“是” / 是 for synthetic sample data")
+
+
 def _write_rows(sheet: Worksheet, columns: tuple[Column, ...], rows: list[dict[str, object]]
                 ) -> None:
     for offset, row in enumerate(rows):
@@ -107,16 +112,14 @@ def workbook_bytes(standards: list[dict[str, object]] | None = None,
                 "标准状态 / status of the standard")
     _validation(sheet, STANDARD_LAYOUT, "level", [c.zh for c in vocab.levels], False,
                 "宜定级别；留空则按标准编号判断 / level; empty = from the number")
-    _validation(sheet, STANDARD_LAYOUT, "synthetic", ["是", "否"], True,
-                "合成（示例）数据填“是” / 是 for synthetic sample data")
+    _synthetic_list(sheet, STANDARD_LAYOUT)
     _validation(sheet, STANDARD_LAYOUT, "adoption", ["采用", "自制"], True,
                 "采用已有标准或自制；不知道则留空 / adopted or own; leave empty if unknown")
     _write_rows(sheet, STANDARD_LAYOUT, standards or [])
 
     values = book.create_sheet(INDICATORS_SHEET)
     _header(values, INDICATOR_COLUMNS, "指标数值 / indicator values", len(INDICATOR_COLUMNS))
-    _validation(values, INDICATOR_COLUMNS, "synthetic", ["是", "否"], True,
-                "合成（示例）数据填“是” / 是 for synthetic sample data")
+    _synthetic_list(values, INDICATOR_COLUMNS)
     _write_rows(values, INDICATOR_COLUMNS, indicators or [])
 
     kept = book.create_sheet(RECORDS_SHEET)
@@ -127,8 +130,7 @@ def workbook_bytes(standards: list[dict[str, object]] | None = None,
                 "记录类型 / record type")
     _validation(kept, RECORD_COLUMNS, "action_status", ["未完成", "已完成"], True,
                 "整改措施的状态 / status of an improvement action")
-    _validation(kept, RECORD_COLUMNS, "synthetic", ["是", "否"], True,
-                "合成（示例）数据填“是” / 是 for synthetic sample data")
+    _synthetic_list(kept, RECORD_COLUMNS)
     _write_rows(kept, RECORD_COLUMNS, records or [])
 
     notes = book.create_sheet(INSTRUCTIONS_SHEET)
