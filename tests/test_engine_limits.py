@@ -16,6 +16,8 @@ from bpss_kg.store.query_service import QueryService
 
 pytest.importorskip("maplib", reason="maplib (the analytical engine) is not installed")
 
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#label> ?b . "
+        "?c <http://www.w3.org/2000/01/rdf-schema#label> ?d }")
 STANDARDS = ("SELECT ?standard ?system WHERE { "
              "?standard <https://w3id.org/bpss-kg/def#inSystem> ?system }")
 
@@ -55,10 +57,13 @@ def test_the_time_limit_stops_the_engine_and_it_comes_back(sample_store):
         first = service.engine.answer(service.request(STANDARDS), service._snapshot)
         assert first.answer is not None  # the engine answers under a generous limit
         old_process = service.engine._process
-        service.engine.timeout = 1e-6  # every engine query now runs past its limit
+        # a query of about a second on the engine (every label against every label) under a
+        # 50 ms limit; a limit of 1e-6 s was not enough: a fast query can answer before the
+        # waiting starts when the test process is descheduled (seen under CI's load)
+        service.engine.timeout = 0.05
         with pytest.raises(QueryTimeout, match="was stopped"):
             for _ in range(100):  # a background refresh may hold the engine a moment (busy)
-                result = service.engine.answer(service.request(STANDARDS), service._snapshot)
+                result = service.engine.answer(service.request(SLOW), service._snapshot)
                 assert result.answer is None and result.reason is not None
                 assert "busy" in result.reason or "catching up" in result.reason, result.reason
                 time.sleep(0.1)
