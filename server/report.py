@@ -10,8 +10,10 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, g, render_template, url_for
 
-from bpss_kg.browse.county import county_dashboard
+from bpss_kg.browse.county import county_dashboard, county_term
+from bpss_kg.browse.edition_trend import edition_trend
 from bpss_kg.browse.monitoring import county_monitoring
+from bpss_kg.browse.targets import county_targets
 from bpss_kg.errors import BadInput
 from bpss_kg.namespaces import SHAPES, county_graph, is_division_code
 from bpss_kg.pdf import html_to_pdf
@@ -58,21 +60,42 @@ def report_values(code: str, lang: str, *, for_print: bool) -> dict[str, Any]:
     items = ctx.feedback.for_county(code)
     feedback = {"received": len(items), "answered": sum(1 for i in items if i.answer),
                 "open": sum(1 for i in items if i.status == "new")}
-    editions = ctx.editions.editions(graph=str(county_graph(code)), limit=100_000)
-    trend = [{"number": e.number, "time": e.time[:10], "triples": e.triples,
-              "added": e.added, "removed": e.removed, "label": e.label} for e in editions]
+    graph = str(county_graph(code))
+    trend = edition_trend(ctx.editions, graph)
+    targets = county_targets(ctx.store, county_term(code))
+    target_of = {row.iri: targets[row.iri][-1] for row in dashboard.indicators
+                 if row.iri in targets}  # the newest target year
+    zh = lang == "zh"
     chart = {
-        "labels": {"value": dashboard.label, "baseline": "国家基准" if lang == "zh" else
-                   "national baseline"},
+        "labels": {"value": dashboard.label, "baseline": "国家基准" if zh else "national baseline",
+                   "target": "县域目标" if zh else "county target"},
         "rows": [{"label": f"{row.label} ({row.unit})" if row.unit else row.label,
-                  "value": row.value, "baseline": row.baseline, "meets": row.meets}
+                  "value": row.value, "baseline": row.baseline, "meets": row.meets,
+                  "target": target_of[row.iri][1] if row.iri in target_of else None}
                  for row in dashboard.indicators],
+    }
+    history = {
+        "labels": {"value": "观测值" if zh else "observed",
+                   "baseline": chart["labels"]["baseline"], "target": chart["labels"]["target"]},
+        "indicators": [{"label": f"{row.label} ({row.unit})" if row.unit else row.label,
+                        "years": [y for y, _ in row.history],
+                        "values": [v for _, v in row.history],
+                        "baseline": row.baseline,
+                        "targets": [list(t) for t in targets.get(row.iri, ())]}
+                       for row in dashboard.indicators],
+    }
+    trend_chart = {
+        "labels": {"standards": "体系内标准" if zh else "standards in the table",
+                   "in_force": "现行" if zh else "in force",
+                   "covered": "有标准实施的清单项目" if zh else "list items with a standard"},
+        "points": [{"edition": p.number, "date": p.time[:10], "standards": p.standards,
+                    "in_force": p.in_force, "covered": p.covered} for p in trend],
     }
     asset = ((lambda name: (STATIC / name).as_uri()) if for_print
              else (lambda name: url_for("static", filename=name)))
     return {"d": dashboard, "m": monitoring, "findings": findings, "feedback": feedback,
-            "trend": trend, "chart": chart, "asset": asset, "for_print": for_print,
-            "code": code}
+            "trend": trend, "chart": chart, "history": history, "trend_chart": trend_chart,
+            "target_of": target_of, "asset": asset, "for_print": for_print, "code": code}
 
 
 def render(code: str, lang: str, *, for_print: bool = False) -> str:

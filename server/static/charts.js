@@ -33,9 +33,13 @@
   var indicators = data("indicator-data");
   if (indicators) {
     var rows = indicators.rows.slice().reverse();
+    // the county report also gives the county's own targets (the dashboard does not)
+    var hasTarget = Boolean(indicators.labels.target) && rows.some(function (r) { return r.target !== null; });
+    var shown = [indicators.labels.value, indicators.labels.baseline];
+    if (hasTarget) { shown.push(indicators.labels.target); }
     draw("indicator-chart", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { data: [indicators.labels.value, indicators.labels.baseline], top: 0 },
+      legend: { data: shown, top: 0 },
       grid: { left: 8, right: 48, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "value" },
       yAxis: { type: "category", data: rows.map(category), axisLabel: { width: 260, overflow: "break" } },
@@ -46,8 +50,74 @@
           }), label: { show: true, position: "right" } },
         { name: indicators.labels.baseline, type: "bar", data: rows.map(function (r) { return r.baseline; }),
           itemStyle: { color: "#9aa5b1" }, label: { show: true, position: "right" } }
-      ]
-    }, rows.length * 1.4);
+      ].concat(hasTarget ? [
+        { name: indicators.labels.target, type: "bar", data: rows.map(function (r) { return r.target; }),
+          itemStyle: { color: "#1f5f99" }, label: { show: true, position: "right" } }
+      ] : [])
+    }, rows.length * (hasTarget ? 1.9 : 1.4));
+  }
+
+  // The county report: each indicator's observed values by year, the national baseline and
+  // the county's own targets, one small chart per indicator (their units differ).
+  var history = data("indicator-history-data");
+  if (history) {
+    var grid = document.getElementById("indicator-history");
+    history.indicators.forEach(function (ind) {
+      var box = document.createElement("div");
+      grid.appendChild(box);
+      var years = ind.years.slice();
+      ind.targets.forEach(function (t) { if (t[0] && years.indexOf(t[0]) < 0) { years.push(t[0]); } });
+      years.sort();
+      var observed = years.map(function (y) { var i = ind.years.indexOf(y); return i < 0 ? null : ind.values[i]; });
+      var targets = years.map(function (y) {
+        var found = ind.targets.filter(function (t) { return t[0] === y; });
+        return found.length ? found[0][1] : null;
+      });
+      var series = [
+        { name: history.labels.value, type: "line", data: observed, connectNulls: true,
+          itemStyle: { color: "#2e7d5b" }, label: { show: true, position: "top" } },
+        { name: history.labels.target, type: "scatter", data: targets, symbol: "diamond", symbolSize: 11,
+          itemStyle: { color: "#1f5f99" }, label: { show: true, position: "top" } }
+      ];
+      if (ind.baseline !== null) {
+        series.push({ name: history.labels.baseline, type: "line", data: years.map(function () { return ind.baseline; }),
+                      symbol: "none", lineStyle: { type: "dashed", color: "#9aa5b1" }, itemStyle: { color: "#9aa5b1" } });
+      }
+      var chart = echarts.init(box, null, { renderer: "svg" });
+      chart.setOption({
+        textStyle: { fontFamily: FONT }, animation: false,
+        title: { text: ind.label, textStyle: { fontSize: 12, fontWeight: "normal", width: box.clientWidth - 16, overflow: "truncate" }, left: 4, top: 0 },
+        tooltip: { trigger: "axis" },
+        legend: { top: 22, itemWidth: 14, textStyle: { fontSize: 10 } },
+        grid: { left: 8, right: 16, top: 58, bottom: 4, containLabel: true },
+        xAxis: { type: "category", data: years, boundaryGap: true },
+        yAxis: { type: "value", scale: true, splitNumber: 3 },
+        series: series
+      });
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  // The county report: the system's size edition by edition (system time).
+  var editions = data("edition-trend-data");
+  if (editions) {
+    var element = document.getElementById("edition-trend");
+    element.style.height = "260px";
+    var trend = echarts.init(element, null, { renderer: "svg" });
+    var x = editions.points.map(function (p) { return "#" + p.edition + " " + p.date; });
+    function line(key, colour) {
+      return { name: editions.labels[key], type: "line", step: "end", data: editions.points.map(function (p) { return p[key]; }),
+               itemStyle: { color: colour }, label: { show: editions.points.length <= 12, position: "top" } };
+    }
+    trend.setOption({
+      textStyle: { fontFamily: FONT }, animation: false,
+      tooltip: { trigger: "axis" }, legend: { top: 0, type: "scroll" },
+      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: x, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [line("standards", "#1d2733"), line("in_force", "#2e7d5b"), line("covered", "#d9822b")]
+    });
+    window.addEventListener("resize", function () { trend.resize(); });
   }
 
   var compare = data("compare-data");
