@@ -31,7 +31,18 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.extensions["bpss_kg"] = ServerContext(settings=settings, store=store, queries=queries)
     register_error_handlers(app)
 
-    from . import api, changes, feedback, graph_store, publish, report, sparql, tables, ui
+    from . import (
+        api,
+        changes,
+        feedback,
+        graph_store,
+        publish,
+        records,
+        report,
+        sparql,
+        tables,
+        ui,
+    )
 
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(api.blueprint)
@@ -42,4 +53,5 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.register_blueprint(changes.blueprint)
     app.register_blueprint(feedback.blueprint)
     app.register_blueprint(report.blueprint)
+    app.register_blueprint(records.blueprint)
     return app

@@ -210,6 +210,34 @@ def test_a_table_with_a_records_sheet_imports_its_records_through_serve(served):
               p:assessment\\/2024 a bpss:EffectAssessment }""")
 
 
+def test_a_record_written_through_the_records_api_and_form_of_serve(served, tokens):
+    """One improvement action through POST /api/county/<code>/records (JSON, bearer token),
+    seen by the next query and the county report; the county office's form refuses another
+    county's token and writes nothing."""
+    import urllib.parse
+
+    record = {"record_type": "整改措施", "record_id": "serve-2", "action_text": "公开评估结果",
+              "required_by": "https://w3id.org/bpss-kg/id/process/370503/assessment/2024",
+              "due_date": "2026-09-30", "action_status": "未完成", "synthetic": "是"}
+    status, _, answer = request("POST", served.url("/api/county/370503/records"),
+                                json.dumps(record).encode(), {
+                                    "Content-Type": "application/json",
+                                    "Authorization": f"Bearer {ADMIN}"})
+    assert status == 201 and json.loads(answer)["written"] is True, answer
+    assert sparql_ask(served.base, """PREFIX bpss: <https://w3id.org/bpss-kg/def#>
+        PREFIX p: <https://w3id.org/bpss-kg/id/process/370503/>
+        ASK { p:improvement\\/serve-2 bpss:requiredBy p:assessment\\/2024 }""")
+    status, _, report = request("GET", served.url("/county/370503/report"))
+    assert status == 200 and "公开评估结果" in report.decode()
+    form = urllib.parse.urlencode(record | {"record_id": "serve-3", "action": "save",
+                                            "token": tokens["370502"]}).encode()
+    status, _, page = request("POST", served.url("/county/370503/records"), form,
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and "无权写入" in page.decode()
+    assert not sparql_ask(served.base, """PREFIX p: <https://w3id.org/bpss-kg/id/process/370503/>
+        ASK { p:improvement\\/serve-3 ?p ?o }""")
+
+
 # -- scoped tokens -------------------------------------------------------------------------------
 def test_a_county_token_writes_its_county_only_and_nothing_changes_otherwise(served, tokens):
     own = tokens["370502"]

@@ -136,7 +136,10 @@ def build_records(header: _Header, ref: Reference, built: Built) -> None:
                                 f"this column does not apply to a {kind.en}")
         sources = _sources(row)
         synthetic = row.parse("synthetic", yes_no)
-        if kind is None or record_id is None:
+        if kind is None:
+            continue
+        if record_id is None:  # the row's other cells are checked all the same
+            _row_triples(row, kind, record_iri(code, kind, "unnamed"), ref)
             continue
         record = record_iri(code, kind, record_id)
         if record in seen:
