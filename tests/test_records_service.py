@@ -141,3 +141,27 @@ def test_the_form_checks_then_saves_with_the_token(service):
     listed = client.get(f"/county/{COUNTY}/records").get_data(as_text=True)
     assert "补充公示服务流程" not in listed or "A9" in listed
     assert ">A9<" in listed  # the stored records now list it
+
+
+def test_an_action_names_its_improvement_standard_and_the_edition_that_carried_it_out(
+        service):
+    client, store, ctx, own, _ = service
+    assert _post(client, ACTION, token=own).status_code == 201  # edition 1 of the county graph
+    editions = ctx.editions.editions(graph=GRAPH)
+    carried = ACTION | {"action_status": "已完成", "closed_on": "2026-01-10",
+                        "under_standard": "DB37/T 4604—2022",
+                        "carried_out_in": str(editions[-1].number)}
+    assert _post(client, carried, token=own).status_code == 201
+    action = f"<{PROCESS}/improvement/A9>"
+    lines = _lines(store)
+    assert (f"{action} <{BPSS}underStandard> "
+            "<https://w3id.org/bpss-kg/id/standard/DB37-T-4604-2022> .").encode() in lines
+    edition = f"https://w3id.org/bpss-kg/id/edition/county/{COUNTY}/{editions[-1].number}"
+    assert f"{action} <{BPSS}carriedOutIn> <{edition}> .".encode() in lines
+    (row,) = [r for r in county_record_rows(store, COUNTY) if r["record_id"] == "A9"]
+    assert (row["under_standard"], row["carried_out_in"]) == (
+        "DB37/T 4604—2022", str(editions[-1].number))  # the export names them as entered
+    report = client.get(f"/county/{COUNTY}/report").get_data(as_text=True)
+    assert "依据标准（8.4）" in report and f"第 {editions[-1].number} 版" in report
+    bad = _post(client, carried | {"carried_out_in": "latest"}, token=own).get_json()
+    assert [p["field"] for p in bad["problems"]] == ["carried_out_in"]

@@ -48,13 +48,19 @@ SELECT DISTINCT ?system ?a ?indicator ?indicatorLabel ?threshold ?value ?raised 
   BIND(COALESCE(?wanted, ?zh) AS ?indicatorLabel)
 } ORDER BY ?raised ?a"""
 _ACTIONS = PREFIXES + """
-SELECT ?system ?action ?text ?due ?status ?closed ?by ?lang WHERE {
+SELECT ?system ?action ?text ?due ?status ?closed ?by ?edition ?lang WHERE {
   ?action a bpss:ImprovementAction ; bpss:requiredBy ?by .
   ?by bpss:evaluates ?system .
   OPTIONAL { ?action bpss:actionText ?text FILTER(lang(?text) = ?lang) }
   OPTIONAL { ?action bpss:dueDate ?due } OPTIONAL { ?action bpss:actionStatus ?status }
-  OPTIONAL { ?action bpss:closedOn ?closed }
+  OPTIONAL { ?action bpss:closedOn ?closed } OPTIONAL { ?action bpss:carriedOutIn ?edition }
 } ORDER BY ?due ?action"""
+_ACTION_STANDARDS = PREFIXES + """
+SELECT DISTINCT ?system ?action ?standard ?number WHERE {
+  ?action a bpss:ImprovementAction ; bpss:requiredBy/bpss:evaluates ?system ;
+          bpss:underStandard ?standard .
+  OPTIONAL { ?standard bpss:standardNumber ?number }
+} ORDER BY ?action ?number"""
 KINDS = {f"{BPSS}EffectAssessment": "assessment", f"{BPSS}SatisfactionSurvey": "survey",
          f"{BPSS}MonitoringWarning": "warning", f"{BPSS}JointInspection": "inspection"}
 
@@ -99,6 +105,8 @@ class Action:
     open: bool
     closed: str
     asked_by: str
+    edition: str = ""  # the edition that carried it out (bpss:carriedOutIn), an IRI
+    standards: list[tuple[str, str]] = field(default_factory=list)  # (IRI, number) under which
 
 
 @dataclass
@@ -149,6 +157,12 @@ def county_monitoring(store: Store, code: str, lang: str) -> CountyMonitoring:
                         float(r["value"].value) if r["value"] else None, _v(r["raised"]))
                 for r in _run(store, _WARNINGS, system, lang)]
     actions = [Action(r["action"].value, _v(r["text"]), _v(r["due"]),
-                      _v(r["status"]).endswith("/open"), _v(r["closed"]), r["by"].value)
+                      _v(r["status"]).endswith("/open"), _v(r["closed"]), r["by"].value,
+                      _v(r["edition"]))
                for r in _run(store, _ACTIONS, system, lang)]
+    by_iri = {a.iri: a for a in actions}
+    for r in _run(store, _ACTION_STANDARDS, system, lang):
+        if r["action"].value in by_iri:
+            by_iri[r["action"].value].standards.append(
+                (r["standard"].value, _v(r["number"]) or r["standard"].value))
     return CountyMonitoring(list(activities.values()), warnings, actions)

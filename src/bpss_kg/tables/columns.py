@@ -94,6 +94,8 @@ RECORD_COLUMNS: tuple[Column, ...] = (
     Column("due_date", "整改期限", "due date", ("完成期限",)),
     Column("action_status", "整改状态", "status", ("完成情况",)),
     Column("closed_on", "完成日期", "closed on", ("整改完成日期",)),
+    Column("under_standard", "依据标准", "under standard", ("改进标准", "整改依据标准")),
+    Column("carried_out_in", "落实版本", "carried out in edition", ("落实版本号",)),
     Column("source", "来源", "source", ("数据来源",)),
     Column("synthetic", "合成数据", "synthetic", ("是否合成数据", "合成示例")),
 )

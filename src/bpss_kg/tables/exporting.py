@@ -10,8 +10,10 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from ..namespaces import BPSS, ID, county_system, standard
+from ..editions import edition_iri
+from ..namespaces import BPSS, ID, county_graph, county_system, standard
 from ..store.base import Store
+from .cells import CellError, standard_number
 from .reference import Reference, reference_for
 from .tablepart import table_part
 from .vocabulary import vocabulary
@@ -185,6 +187,29 @@ def county_record_rows(store: Store, county: str) -> list[Row]:
     return record_rows(records_part(ref.current, county), county, ref)
 
 
+def _standard_text(part: Graph, iri: object, ref: Reference) -> str:
+    """A standard as the sheet names it: its number when the number gives back this IRI."""
+    for graph in (part, ref.current):
+        number = graph.value(iri, BPSS.standardNumber)  # type: ignore[arg-type]
+        if number is not None:
+            try:
+                if URIRef(standard(standard_number(str(number)))) == iri:
+                    return str(number)
+            except CellError:
+                pass
+    return str(iri)
+
+
+def _edition_text(iri: object, county: str) -> str:
+    """An edition as the sheet names it: its number when it is one of the county graph's."""
+    if iri is None:
+        return ""
+    graph = str(county_graph(county))
+    number = str(iri).rsplit("/", 1)[-1]
+    return number if number.isdigit() and edition_iri(graph, int(number)) == str(iri) \
+        else str(iri)
+
+
 def record_rows(part: Graph, county: str, ref: Reference) -> list[Row]:
     from .records import KINDS, record_id_of
 
@@ -240,6 +265,9 @@ def record_rows(part: Graph, county: str, ref: Reference) -> list[Row]:
             "action_status": {"open": "未完成", "closed": "已完成"}.get(
                 str(status).rsplit("/", 1)[-1], str(status)) if status is not None else "",
             "closed_on": _date(part, record, BPSS.closedOn),
+            "under_standard": _joined(sorted(_standard_text(part, o, ref) for o in
+                                             part.objects(record, BPSS.underStandard))),
+            "carried_out_in": _edition_text(one(BPSS.carriedOutIn), county),
             "source": _joined(sorted(_source_text(o)
                                      for o in part.objects(record, DCTERMS.source))),
             "synthetic": "" if synthetic is None else ("是" if synthetic.toPython() else "否"),

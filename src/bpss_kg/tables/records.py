@@ -19,8 +19,19 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from ..namespaces import BPSS, ID, county_system
-from .building import _IRI, Built, _Header, _indicator, _is_blank, _item, _Row, _sources
+from ..editions import edition_iri
+from ..namespaces import BPSS, ID, county_graph, county_system
+from .building import (
+    _IRI,
+    Built,
+    _Header,
+    _indicator,
+    _is_blank,
+    _item,
+    _numbers,
+    _Row,
+    _sources,
+)
 from .cells import (
     CellError,
     a_date,
@@ -53,7 +64,7 @@ KINDS = (
                frozenset({"indicator", "threshold", "warning_value", "raised_on"})),
     RecordKind(BPSS.ImprovementAction, "improvement", "整改措施", "improvement action",
                frozenset({"action_text", "required_by", "due_date", "action_status",
-                          "closed_on"})),
+                          "closed_on", "under_standard", "carried_out_in"})),
 )
 _KIND_NAMES = {
     **{loose(k.zh): k for k in KINDS}, **{loose(k.en): k for k in KINDS},
@@ -233,7 +244,26 @@ def _row_triples(row: _Row, kind: RecordKind, record: URIRef, ref: Reference
         status = row.parse("action_status", _status)
         if status is not None:
             out.append((record, BPSS.actionStatus, status))
+        for target in _numbers(row, "under_standard"):  # the 8.4 improvement standard(s)
+            out.append((record, BPSS.underStandard, target))
+        edition = row.parse("carried_out_in", lambda v: _edition(v, ref.county))
+        if edition is not None:
+            out.append((record, BPSS.carriedOutIn, edition))
     return out
+
+
+def _edition(value: object, county: str) -> URIRef:
+    """An edition number of the county's graph (``bpss-kg history``) or an edition's IRI."""
+    raw = text(value)
+    if _IRI.match(raw):
+        return URIRef(raw)
+    try:
+        number = _count(raw)
+    except CellError:
+        raise CellError("应为本县数据的版本号（bpss-kg history 列出的正整数）或版本 IRI",
+                        "expected an edition number of the county's data (a positive whole "
+                        "number, as bpss-kg history lists them) or an edition's IRI") from None
+    return URIRef(edition_iri(str(county_graph(county)), number))
 
 
 def _scores(row: _Row, record: URIRef, ref: Reference) -> list[tuple[URIRef, URIRef, object]]:

@@ -61,7 +61,8 @@ RECORD_PREDICATES = frozenset({
     RDF.type, RDFS.label, DCTERMS.date, BPSS.evaluates, BPSS.periodStart, BPSS.periodEnd,
     BPSS.method, BPSS.finding, BPSS.sampleSize, BPSS.respondentGroup, BPSS.warningIndicator,
     BPSS.threshold, BPSS.warningValue, BPSS.raisedOn, BPSS.actionText, BPSS.requiredBy,
-    BPSS.dueDate, BPSS.actionStatus, BPSS.closedOn, DCTERMS.source, BPSS.isSynthetic,
+    BPSS.dueDate, BPSS.actionStatus, BPSS.closedOn, BPSS.underStandard, BPSS.carriedOutIn,
+    DCTERMS.source, BPSS.isSynthetic,
 })
 """Of a monitoring record, what the 监测评估 sheet carries (language-tagged values: @zh only)."""
 SCORE_PREDICATES = frozenset({

@@ -194,7 +194,8 @@ def _instructions(sheet: Worksheet) -> None:
          "满分默认 100）；调查另填样本量与调查对象；"
          "预警填预警指标、阈值、预警值、预警日期；"
          "整改措施填整改内容、提出依据（本表中评估、调查或预警的记录编号）、"
-         "整改期限、整改状态（未完成或已完成）和完成日期。"
+         "整改期限、整改状态（未完成或已完成）和完成日期，可填依据标准（服务改进标准编号）"
+         "与落实版本（本县数据的版本号）。"
          "填了此表，则本县的这些记录以此表为准；不含此表或此表为空的导入保留已有记录。",
          "Sheet 监测评估 (optional): one record per row, of type 效果评估 (effect assessment), "
          "满意度调查 (satisfaction survey), 监测预警 (monitoring warning) or 整改措施 "
@@ -203,7 +204,9 @@ def _instructions(sheet: Worksheet) -> None:
          "says otherwise); surveys also sample size and respondent groups; warnings: indicator, "
          "threshold, value, date; actions: what is to be done, the id of the assessment, survey "
          "or warning that asked for it, due date, status (未完成 open / 已完成 closed) and the "
-         "date closed. With this sheet, the county's records are those of the sheet; an import "
+         "date closed, optionally the improvement standard it follows (依据标准) and the "
+         "edition of the county's data that carried it out (落实版本). With this sheet, the "
+         "county's records are those of the sheet; an import "
          "without it, or with it empty, keeps the records already stored."),
         ("导入时检查每个单元格；有任何错误则不导入任何内容，并列出工作表、行、列、值和原因。",
          "Every cell is checked on import; with any error nothing is imported and each "
