@@ -52,6 +52,25 @@ def test_named_items_keep_their_names(national):
     assert "增补叶酸预防神经管缺陷服务" in names and "预防接种" in names
 
 
+def test_english_names_are_marked_as_our_working_translations(national):
+    """The sources give no English names: ours are said to be ours in the data itself (the
+    label, a property of their own, a comment); the official name stays the only prefLabel."""
+    named = set(national.subjects(BPSS.isPlaceholder, Literal(False)))
+    for item in named:
+        (translation,) = national.objects(item, BPSS.workingTranslation)
+        english = [o for o in national.objects(item, RDFS.label) if o.language == "en"]
+        assert [str(o) for o in english] == [f"{translation} (unofficial translation)"]
+        assert {o.language for o in national.objects(item, SKOS.prefLabel)} == {"zh"}
+        assert any("unofficial working translation" in str(c)
+                   for c in national.objects(item, RDFS.comment))
+    vaccination = next(i for i in named if (i, RDFS.label, Literal("预防接种", lang="zh"))
+                       in national)
+    assert national.value(vaccination, BPSS.workingTranslation) == Literal("Vaccination",
+                                                                           lang="en")
+    placeholders = set(national.subjects(BPSS.isPlaceholder, Literal(True)))
+    assert not any((p, BPSS.workingTranslation, None) in national for p in placeholders)
+
+
 @pytest.mark.parametrize(("body", "row", "message"), [
     ("区域,x\n", 1, "missing column(s) area"),
     (HEADER + "有所乐,公共文化服务,,某项,,,,,\n", 2, "unknown area '有所乐'"),

@@ -152,3 +152,16 @@ def test_search_ranks_counties_with_data_first_and_has_facets(served) -> None:
     assert hits and all(h.endswith("山东省") for h in hits)
     status, _, body = fetch(f"{base}/search?q=x&province=3", accept=BROWSER)
     assert status == 400 and "省份代码应为两位数字" in body.decode()
+
+
+def test_english_pages_name_the_items_in_an_unofficial_translation_beside_the_chinese(served):
+    """The coverage grid in English: the item's working translation, marked unofficial; the
+    Chinese page keeps the official Chinese names only."""
+    url, _, _ = served
+    with urllib.request.urlopen(f"{url}/county/370502?lang=en") as response:
+        english = response.read().decode()
+    assert "Vaccination (unofficial translation)" in english
+    assert "Health management for older people (unofficial translation)" in english
+    with urllib.request.urlopen(f"{url}/county/370502") as response:
+        chinese = response.read().decode()
+    assert "预防接种" in chinese and "unofficial translation" not in chinese

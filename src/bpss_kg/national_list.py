@@ -31,6 +31,9 @@ ATTRIBUTES = {
     "expenditure_responsibility": BPSS.expenditureResponsibility,
     "lead_department": BPSS.leadDepartment,
 }
+UNOFFICIAL_MARK = "(unofficial translation)"
+"""Ends the English ``rdfs:label`` of an item whose English name is our working translation
+(column ``item_en_unofficial``); ``skos:prefLabel`` keeps only the official Chinese name."""
 DIVISION_COLUMNS = ("code", "name", "province", "prefecture", "province_code", "prefecture_code")
 
 
@@ -189,6 +192,14 @@ def _describe_item(graph: Graph, number: int, row: dict[str, str], category: Cat
             graph.add((iri, predicate, Literal(row[column], lang="zh")))
     if row.get("note"):
         graph.add((iri, RDFS.comment, Literal(row["note"], lang="en")))
+    translation = row.get("item_en_unofficial", "")
+    if translation:  # ours, not official: said in the label, the property and a comment
+        graph.add((iri, BPSS.workingTranslation, Literal(translation, lang="en")))
+        graph.add((iri, RDFS.label, Literal(f"{translation} {UNOFFICIAL_MARK}", lang="en")))
+        graph.add((iri, RDFS.comment, Literal(
+            "The English label is an unofficial working translation made by the bpss-kg "
+            "project (bpss:workingTranslation); no official English name of the item is "
+            "published.", lang="en")))
 
 
 def _describe_placeholder(graph: Graph, number: int, category: Category) -> None:
