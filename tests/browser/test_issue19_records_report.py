@@ -43,8 +43,8 @@ def office(browser, office_url: str) -> Iterator[object]:
 
 
 def test_an_office_enters_a_record_fixes_a_field_and_closes_an_action(office) -> None:
-    office.goto("/county/370503/report")
-    office.get_by_role("link", name="填写、修改监测评估记录").click()
+    office.goto("/county/370503")
+    office.get_by_role("link", name="监测评估记录").click()
     expect(office.get_by_role("heading", level=1)).to_have_text("监测评估记录（370503）")
     form = office.locator("#record-form")
     form.get_by_label("记录类型 *").select_option("整改措施")
