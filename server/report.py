@@ -20,6 +20,7 @@ from bpss_kg.pdf import html_to_pdf
 from bpss_kg.validation.shapes import Shapes, load_shapes
 
 from .context import context
+from .messages import unit_text
 
 blueprint = Blueprint("report", __name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -66,10 +67,14 @@ def report_values(code: str, lang: str, *, for_print: bool) -> dict[str, Any]:
     target_of = {row.iri: targets[row.iri][-1] for row in dashboard.indicators
                  if row.iri in targets}  # the newest target year
     zh = lang == "zh"
+
+    def named(row: Any) -> str:  # an indicator with its unit, in the page's language
+        return f"{row.label} ({unit_text(row.unit, lang)})" if row.unit else row.label
+
     chart = {
         "labels": {"value": dashboard.label, "baseline": "国家基准" if zh else "national baseline",
                    "target": "县域目标" if zh else "county target"},
-        "rows": [{"label": f"{row.label} ({row.unit})" if row.unit else row.label,
+        "rows": [{"label": named(row),
                   "value": row.value, "baseline": row.baseline, "meets": row.meets,
                   "target": target_of[row.iri][1] if row.iri in target_of else None}
                  for row in dashboard.indicators],
@@ -77,7 +82,7 @@ def report_values(code: str, lang: str, *, for_print: bool) -> dict[str, Any]:
     history = {
         "labels": {"value": "观测值" if zh else "observed",
                    "baseline": chart["labels"]["baseline"], "target": chart["labels"]["target"]},
-        "indicators": [{"label": f"{row.label} ({row.unit})" if row.unit else row.label,
+        "indicators": [{"label": named(row),
                         "years": [y for y, _ in row.history],
                         "values": [v for _, v in row.history],
                         "baseline": row.baseline,

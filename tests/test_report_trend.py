@@ -122,6 +122,7 @@ def test_the_report_shows_targets_and_the_edition_trend(gated, tmp_path):
         assert trend["points"][0]["standards"] == trend["points"][1]["standards"] > 0
         english = client.get("/county/370502/report?lang=en").get_data(as_text=True)
         assert "County target" in english and "standards in the table" in english
+        assert "22 days (2025)" in english and "22 天" not in english  # units in English
     finally:
         application.extensions["bpss_kg"].queries.close()
         application.extensions["bpss_kg"].editions.close()
