@@ -33,3 +33,10 @@ def test_the_english_coverage_grid_marks_translations_as_unofficial(page) -> Non
     page.goto("/county/370502?lang=en")
     cell = page.locator("ol.coverage li", has_text="Vaccination")
     assert "(unofficial translation)" in cell.first.get_attribute("title")
+
+
+def test_a_place_page_in_english_names_the_place_in_english_beside_the_chinese(page) -> None:
+    page.goto("/id/place/370502?lang=en")
+    assert page.locator("h1").inner_text() == "Dongying District (东营区)"
+    page.goto("/id/place/370502")
+    assert page.locator("h1").inner_text() == "东营区"
