@@ -360,6 +360,11 @@ def test_writes_are_audited_and_no_token_reaches_the_log(served, store_dir, toke
                                                        "Content-Type": "application/sparql-update"})
     assert update(served.base, insert(COUNTY_GRAPH + "370502", "urn:x:audit", "审计测试"),
                   secret)[0] == 204
+    # out-of-scope attempts of its own (under pytest -n 2 another test's may run elsewhere)
+    assert update(served.base, insert(COUNTY_GRAPH + "370503", "urn:x:audit2", "越权审计"),
+                  secret)[0] == 403
+    assert update(served.base, 'INSERT { GRAPH ?g { <urn:x:audit3> <urn:p> "x" } } WHERE { '
+                  "GRAPH ?g { ?s ?p ?o } }", secret)[0] == 403
     result = cli("audit", "--county", "370502", "--format", "json", "--store", str(store_dir))
     assert result.returncode == 0, result.stderr
     entries = json.loads(result.stdout)
