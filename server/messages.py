@@ -119,6 +119,18 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
                                   "sources yet."),
     "placeholder": ("待补", "to be completed (待补)"),
     "placeholder.short": ("待补", "TBC"),
+    "catalog.publisher_unconfigured": ("bpss-kg 部署方（未配置发布者）",
+                                       "the bpss-kg deployment (no publisher configured)"),
+    "unofficial.mark": ("非官方译名", "unofficial translation"),
+    "county.coverage_translations": (
+        "英文服务项目名称为本项目的工作译名，非官方名称；悬停可见全名及官方中文名。",
+        "The English item names are working translations made by bpss-kg, not official names "
+        "(no official English names are published); point at a cell for the full name with "
+        "the official Chinese name."),
+    "unofficial.title": ("本项目拟的工作译名，未发布官方英文名称；官方名称为中文名。",
+                         "A working translation made by the bpss-kg project "
+                         "(bpss:workingTranslation in the data): no official English name is "
+                         "published; the official name is the Chinese one beside it."),
     "county.title": ("{name} 县域看板", "{name}: county dashboard"),
     "county.synthetic": ("注意：本县数据为合成示例数据，非官方数据。",
                          "Note: this county's data is a synthetic sample, not official data."),
