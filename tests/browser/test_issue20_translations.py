@@ -149,3 +149,14 @@ def test_an_english_place_page_names_its_prefecture_and_province_in_english(page
     properties = page.locator("table.props")
     expect(properties.first).to_contain_text("Dongying City (东营市)")
     expect(properties.first).to_contain_text("Shandong Province (山东省)")
+
+
+def test_english_search_facets_name_autonomous_regions_word_by_word(page) -> None:
+    """Generated pinyin ran an autonomous region's people into its place name
+    (Xinjiangweiwu'er, Guangxizhuangzu)."""
+    page.goto("/search?q=%E6%B5%B7&lang=en")
+    facets = page.locator("nav.facets")
+    expect(facets).to_contain_text("Guangxi Zhuang Autonomous Region (广西壮族自治区)")
+    expect(facets).to_contain_text("Xinjiang Weiwu'er Autonomous Region (新疆维吾尔自治区)")
+    expect(facets).to_contain_text("Ningxia Hui Autonomous Region (宁夏回族自治区)")
+    assert "zhuangzu" not in facets.inner_text().lower()
