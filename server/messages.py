@@ -119,18 +119,6 @@ MESSAGES: dict[str, tuple[str, str]] = {  # key: (zh, en)
                                   "sources yet."),
     "placeholder": ("待补", "to be completed (待补)"),
     "placeholder.short": ("待补", "TBC"),
-    "catalog.publisher_unconfigured": ("bpss-kg 部署方（未配置发布者）",
-                                       "the bpss-kg deployment (no publisher configured)"),
-    "unofficial.mark": ("非官方译名", "unofficial translation"),
-    "county.coverage_translations": (
-        "英文服务项目名称为本项目的工作译名，非官方名称；悬停可见全名及官方中文名。",
-        "The English item names are working translations made by bpss-kg, not official names "
-        "(no official English names are published); point at a cell for the full name with "
-        "the official Chinese name."),
-    "unofficial.title": ("本项目拟的工作译名，未发布官方英文名称；官方名称为中文名。",
-                         "A working translation made by the bpss-kg project "
-                         "(bpss:workingTranslation in the data): no official English name is "
-                         "published; the official name is the Chinese one beside it."),
     "county.title": ("{name} 县域看板", "{name}: county dashboard"),
     "county.synthetic": ("注意：本县数据为合成示例数据，非官方数据。",
                          "Note: this county's data is a synthetic sample, not official data."),
@@ -425,53 +413,12 @@ def unit_text(unit: str, lang: str) -> str:
     return UNITS.get(unit, unit) if lang == "en" else unit
 
 
-# The 55 minority peoples as autonomous areas name them (族 left off), longest first, so that
-# 黔东南苗族侗族自治州 reads "Qiandongnan Miao Dong Autonomous Prefecture", not one long word.
-_PEOPLES = sorted((
-    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
-    "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
-    "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
-    "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
-    "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"), key=len, reverse=True)
-_AUTONOMOUS = (("自治区", "Autonomous Region"), ("自治州", "Autonomous Prefecture"),
-               ("自治县", "Autonomous County"), ("自治旗", "Autonomous Banner"))
-
-
-def _autonomous_label(name: str) -> str | None:
-    """An autonomous area's (or an ethnic district's) generated English name, each people a
-    word of its own (新疆维吾尔自治区 → Xinjiang Weiwu'er Autonomous Region); None for other
-    names, and for one that is the people's name alone (鄂伦春自治旗)."""
-    suffix = next(((s, word) for s, word in _AUTONOMOUS if name.endswith(s)), None)
-    if suffix is None and name.endswith("族区"):  # 管城回族区, a district named for its people
-        suffix = ("区", "District")
-    if suffix is None:
-        return None
-    base, peoples = name[: -len(suffix[0])], []
-    while True:
-        marked = base.endswith("族")
-        stem = base[:-1] if marked else base
-        people = next((p for p in _PEOPLES if stem.endswith(p) and len(stem) > len(p)
-                       and (marked or len(p) > 1)), None)  # 西藏: 藏 is the place's own
-        if people is None:
-            break
-        peoples.insert(0, people)
-        base = stem[: -len(people)]
-    if not peoples:
-        return None
-    words = [romanised_names(part)[0] for part in (base, *peoples)]
-    return " ".join([*words, suffix[1]])
-
-
 def place_label(name: str, lang: str) -> str:
     """A place's name in the UI language: in English, a Chinese-only name is shown in Hanyu
     Pinyin with its suffix word and the Chinese alongside, "Haiyan County (海盐县)" (generated,
-    not an official English name, hence the Chinese kept); an autonomous area's peoples are
-    words of their own, "Guangxi Zhuang Autonomous Region (广西壮族自治区)"."""
+    not an official English name, hence the Chinese kept)."""
     if lang != "en":
         return name
-    autonomous = _autonomous_label(name)
-    if autonomous:
-        return f"{autonomous} ({name})"
     forms = romanised_names(name)
     if not forms:
         return name

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from bpss_kg.browse.compare import (
@@ -24,7 +23,7 @@ from bpss_kg.browse.compare import (
     split_codes,
 )
 from bpss_kg.browse.county import county_dashboard
-from bpss_kg.browse.labels import language, with_official_name
+from bpss_kg.browse.labels import language
 from bpss_kg.browse.national_tree import national_tree
 from bpss_kg.browse.ontology_view import ontology_view
 from bpss_kg.browse.resource import (
@@ -40,7 +39,6 @@ from bpss_kg.browse.summary import summary
 from bpss_kg.browse.synthetic import county_has_synthetic, resource_is_synthetic
 from bpss_kg.errors import BadInput, BpssError
 from bpss_kg.namespaces import ID, county_graph, is_division_code
-from bpss_kg.national_list import UNOFFICIAL_MARK
 from bpss_kg.publish.jsonld import CONTEXT_PATH
 from bpss_kg.queries import library
 from bpss_kg.search import KIND_RANK, Narrowing
@@ -113,29 +111,6 @@ def helpers() -> dict[str, Any]:
             "place": lambda name: place_label(name or "", lang),
             "resource_link": resource_link, "switch_language_url": switch_language_url,
             "page_url": page_url}
-
-
-@blueprint.app_template_test("unofficial")
-def is_working_translation(text: object) -> bool:
-    """Whether a label is one the data marks as our working translation."""
-    return str(text or "").endswith(" " + UNOFFICIAL_MARK)
-
-
-@blueprint.app_template_filter("name")
-def name_markup(text: object, chinese: str | None = None) -> Markup | str:
-    """A label for a page: one the data marks as our working translation (``… (unofficial
-    translation)``) ends in a small marker saying so, its explanation as title text, with the
-    official Chinese name beside it (``chinese``, when the label does not carry it yet); any
-    other label as it is."""
-    lang = _lang()
-    label = str(text or "")
-    if lang == "en":
-        label = with_official_name(label, chinese)
-    if not label.endswith(" " + UNOFFICIAL_MARK):
-        return label
-    return Markup('{} <small class="unofficial" title="{}">{}</small>').format(
-        label[:-len(UNOFFICIAL_MARK)].rstrip(), message("unofficial.title", lang),
-        message("unofficial.mark", lang))
 
 
 def _page() -> int:

@@ -1,7 +1,5 @@
 """Language choice and label fallback: the chosen language, then the other, then an untagged
-literal, then the IRI's last segment. An English label the data marks as the project's working
-translation (ending "(unofficial translation)", see national_list.py) is shown with the official
-Chinese name beside it."""
+literal, then the IRI's last segment."""
 
 from __future__ import annotations
 
@@ -10,8 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-
-from ..national_list import UNOFFICIAL_MARK
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -71,21 +67,10 @@ class LabelBook:
         return iri in self._texts
 
     def get(self, iri: str, lang: str) -> str:
-        texts = self._texts.get(iri, {})
-        text = pick(texts, lang) or local_name(iri)
-        return with_official_name(text, texts.get("zh")) if lang == "en" else text
+        return pick(self._texts.get(iri, {}), lang) or local_name(iri)
 
     def texts(self, iri: str) -> dict[str, str]:
         return dict(self._texts.get(iri, {}))
-
-
-def with_official_name(text: str, chinese: str | None) -> str:
-    """``Vaccination (unofficial translation)`` with the official Chinese name beside the
-    working translation: ``Vaccination (预防接种) (unofficial translation)``; other texts, and
-    one whose Chinese name is not at hand, as they are."""
-    if not chinese or not text.endswith(" " + UNOFFICIAL_MARK) or chinese in text:
-        return text
-    return f"{text[:-len(UNOFFICIAL_MARK)].rstrip()} ({chinese}) {UNOFFICIAL_MARK}"
 
 
 @dataclass(frozen=True)
